@@ -1,0 +1,70 @@
+"""Scrapy settings for jobcrawler.
+
+Grouped as in Scrapy's own ``default_settings.py``: enabling flags first, each documented.
+Everything here can be overridden per run with ``-s NAME=VALUE`` or by the ``jobcrawler`` command.
+"""
+
+BOT_NAME = "jobcrawler"
+SPIDER_MODULES = ["jobcrawler.spiders"]
+NEWSPIDER_MODULE = "jobcrawler.spiders"
+
+# --- jobcrawler --------------------------------------------------------------------------------
+# Database URL; None means $JOBCRAWLER_DB_URL, then a SQLite file jobcrawler.db in the working folder.
+JOBCRAWLER_DB_URL = None
+# The site registry; None means $JOBCRAWLER_SITES, then sites.toml in the working folder.
+JOBCRAWLER_SITES = None
+# Items are written to the database in batches of this size (one statement per batch).
+JOBCRAWLER_STORE_BATCH_SIZE = 500
+# Where items go that could not be written (database down): one JSON Lines file per run.
+JOBCRAWLER_SPOOL_DIR = "spool"
+# A clean run that saw fewer ads than this share of the last clean run of the same site closes none.
+JOBCRAWLER_CLOSE_MIN_RATIO = 0.5
+# Replay: serve responses from fixtures/<site>/ through the HTTP cache, never the network.
+JOBCRAWLER_REPLAY = False
+# Record: fetch live and save every response as a fixture under JOBCRAWLER_FIXTURES_DIR.
+JOBCRAWLER_RECORD = False
+JOBCRAWLER_FIXTURES_DIR = "fixtures"
+# Contact shown in the User-Agent so site owners can reach the operator.
+JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
+
+ITEM_PIPELINES = {
+    "jobcrawler.pipelines.ValidatePipeline": 100,
+    "jobcrawler.pipelines.NormalizePipeline": 300,
+    "jobcrawler.pipelines.StorePipeline": 800,
+}
+
+ADDONS = {
+    "jobcrawler.replay.ReplayAddon": 0,
+}
+
+EXTENSIONS = {
+    "jobcrawler.ops.runrecord.RunRecordExtension": 500,
+}
+
+# --- Politeness ----------------------------------------------------------------------------------
+USER_AGENT = f"jobcrawler/0.1 (+{JOBCRAWLER_CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- Robustness ----------------------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 50
+
+# --- Misc ----------------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

