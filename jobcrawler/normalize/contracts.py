@@ -1,0 +1,158 @@
+"""Contract type, duration, working time, hours and remote work, from nl/fr/en/de text.
+
+Each function takes the texts to read in order of trust (structured platform value, the ad's own
+"Contract type:" line, the title, then the description) and returns the first answer found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+CONTRACT_TYPES = ("permanent", "fixed_term", "temporary", "freelance", "internship", "student",
+                  "apprenticeship", "other")
+
+# Order matters: more specific words before the general ones they contain.
+_CONTRACT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("student", r"\b(?:student(?:en)?job|jobstudent|job\s+[ée]tudiant|[ée]tudiant|werkstudent|"
+                    r"student\s+job|studentenarbeid|flexi[- ]?job\s+student)\b"),
+        ("apprenticeship", r"\b(?:apprenti(?:ce|ssage)(?:ship)?|alternance|duaal\s+leren|"
+                           r"leercontract|ausbildung|lehrstelle|dual\s+learning)\b"),
+        ("internship", r"\b(?:internship|intern|stage|stagiair[e]?|praktikum|praktikant(?:in)?|"
+                       r"traineeship)\b"),
+        ("temporary", r"\b(?:interim|int[ée]rim(?:aire)?|uitzend(?:werk|arbeid|job)?|temp(?:orary)?|"
+                      r"zeitarbeit|leiharbeit|arbeitnehmer[üu]berlassung|tijdelijk\s+werk|"
+                      r"flexi[- ]?job)\b"),
+        ("freelance", r"\b(?:freelance[r]?|free[- ]lance|zelfstandige?|ind[ée]pendant|"
+                      r"selbst[äa]ndig|freiberuflich|contractor|self[- ]employed|"
+                      r"consultant\s+\(?freelance|contract\s+role|b2b)\b"),
+        ("fixed_term", r"\b(?:cdd|contrat\s+[àa]\s+dur[ée]e\s+d[ée]termin[ée]e|bepaalde\s+duur|"
+                       r"tijdelijk(?:\s+contract)?|fixed[- ]term|befristet|temporary\s+contract|"
+                       r"contract\s+van\s+bepaalde\s+duur|replacement\s+contract|vervangingscontract|"
+                       r"contrat\s+de\s+remplacement)\b"),
+        ("permanent", r"\b(?:cdi|contrat\s+[àa]\s+dur[ée]e\s+ind[ée]termin[ée]e|onbepaalde\s+duur|"
+                      r"vast(?:\s+contract|e\s+job|\s+dienstverband)?|permanent|unbefristet|"
+                      r"festanstellung|full[- ]time\s+employee|regular|employee)\b"),
+    )
+)
+# Structured platform codes (Recruitee, SmartRecruiters, schema.org employmentType...).
+_STRUCTURED = {
+    "full_time": None, "fulltime": None, "full-time": None, "part_time": None, "part-time": None,
+    "permanent": "permanent", "permanent_employee": "permanent", "contract": "fixed_term",
+    "contractor": "freelance", "fixed_term": "fixed_term", "temporary": "temporary",
+    "temp": "temporary", "intern": "internship", "internship": "internship",
+    "trainee": "internship", "freelance": "freelance", "freelancer": "freelance",
+    "volunteer": "other", "per_diem": "temporary", "working_student": "student",
+    "student": "student", "apprenticeship": "apprenticeship", "other": "other",
+}
+
+_DURATION = re.compile(
+    r"(\d{1,3})\s*(?:-|to|tot|à|a|bis)?\s*(?:\d{1,3}\s*)?"
+    r"(months?|maanden|maand|mois|monate?n?|mnd|m\b|years?|jaar|jaren|ans?|jahre?n?|"
+    r"weeks?|weken|semaines?|wochen?)\s*(\+|or\s+more|ou\s+plus|of\s+meer|oder\s+mehr|"
+    r"\(?(?:possible\s+)?(?:extension|verlenging|prolongation|verl[äa]ngerung)|"
+    r"with\s+(?:possible\s+)?extension|renewable|renouvelable|verlengbaar)?",
+    re.IGNORECASE,
+)
+_OPEN_ENDED_WORDS = re.compile(
+    r"\b(?:extension|extendable|renewable|verlenging|verlengbaar|prolongation|renouvelable|"
+    r"verl[äa]ngerung|long[- ]term|lange\s+termijn|longue\s+dur[ée]e)\b", re.IGNORECASE)
+
+_FULL_TIME = re.compile(r"\b(?:full[- ]?time|voltijds?|fulltime|temps\s+plein|vollzeit|"
+                        r"38\s*u(?:ur)?|40\s*u(?:ur)?)\b", re.IGNORECASE)
+_PART_TIME = re.compile(r"\b(?:part[- ]?time|deeltijds?|parttime|temps\s+partiel|teilzeit|"
+                        r"mi[- ]temps|halftime|halftijds|4/5|80\s*%)\b", re.IGNORECASE)
+_HOURS = re.compile(
+    r"(\d{1,2}(?:[.,]\d)?)\s*(?:-\s*\d{1,2}\s*)?(?:h|u|uur|uren|hours?|hrs?|heures?|std\.?|"
+    r"stunden)\s*(?:/|per|par|pro|a|an|in\s+de|)\s*(?:week|semaine|woche|wk|w)\b",
+    re.IGNORECASE,
+)
+_REMOTE = re.compile(r"\b(?:100\s*%\s*(?:remote|thuiswerk|t[ée]l[ée]travail)|fully\s+remote|"
+                     r"full[- ]?remote|remote[- ]first|remote\s+only|work\s+from\s+anywhere|"
+                     r"volledig\s+thuiswerk|enti[èe]rement\s+[àa]\s+distance|"
+                     r"vollst[äa]ndig\s+remote|remote)\b", re.IGNORECASE)
+_HYBRID = re.compile(r"\b(?:hybrid|hybride|hybrid\s+work|gedeeltelijk\s+thuiswerk|"
+                     r"thuiswerk|telewerk|t[ée]l[ée]travail|home\s?office|mobiles\s+arbeiten|"
+                     r"\d\s*(?:days?|dagen|jours?|tage?)\s+(?:remote|thuis|from\s+home|"
+                     r"de\s+t[ée]l[ée]travail|home\s?office))\b", re.IGNORECASE)
+_ON_SITE = re.compile(r"\b(?:on[- ]?site|onsite|op\s+locatie|sur\s+site|vor\s+ort|in[- ]office|"
+                      r"pr[ée]sentiel)\b", re.IGNORECASE)
+_STRUCTURED_REMOTE = {"remote": "remote", "hybrid": "hybrid", "on_site": "on_site",
+                      "onsite": "on_site", "on-site": "on_site", "in_office": "on_site",
+                      "telecommute": "remote", "fully_remote": "remote"}
+
+
+def _texts(texts: Iterable[str | None]) -> list[str]:
+    return [t[:20000] for t in texts if isinstance(t, str) and t.strip()]
+
+
+def contract_type(*texts: str | None) -> str | None:
+    """One of :data:`CONTRACT_TYPES`, from the first text that names a contract."""
+    for text in _texts(texts):
+        key = text.strip().casefold().replace(" ", "_")
+        if key in _STRUCTURED:
+            if _STRUCTURED[key]:
+                return _STRUCTURED[key]
+            continue
+        for kind, pattern in _CONTRACT_RULES:
+            if pattern.search(text):
+                return kind
+    return None
+
+
+def duration(*texts: str | None) -> tuple[int | None, bool | None]:
+    """(months, open-ended) of a fixed-term or freelance mission: "9 months+" is (9, True)."""
+    for text in _texts(texts):
+        for m in _DURATION.finditer(text):
+            n = int(m[1])
+            unit = m[2].casefold()
+            if unit.startswith(("y", "j", "an")):
+                months = n * 12
+            elif unit.startswith(("w", "se")):
+                months = max(1, round(n / 4.345))
+            else:
+                months = n
+            if not 0 < months <= 120:
+                continue
+            open_ended = bool(m[3]) or bool(_OPEN_ENDED_WORDS.search(text[m.end(): m.end() + 60]))
+            return months, open_ended
+    return None, None
+
+
+def working_time(*texts: str | None) -> str | None:
+    """``full_time`` or ``part_time``."""
+    for text in _texts(texts):
+        part, full = _PART_TIME.search(text), _FULL_TIME.search(text)
+        if part and (not full or part.start() < full.start()):
+            return "part_time"
+        if full:
+            return "full_time"
+    return None
+
+
+def hours_per_week(*texts: str | None) -> float | None:
+    """Weekly hours: "24h/semaine", "32u/week", "38 Stunden pro Woche"."""
+    for text in _texts(texts):
+        if m := _HOURS.search(text):
+            hours = float(m[1].replace(",", "."))
+            if 1 <= hours <= 60:
+                return hours
+    return None
+
+
+def remote(*texts: str | None) -> str | None:
+    """``remote``, ``hybrid`` or ``on_site``."""
+    for text in _texts(texts):
+        key = text.strip().casefold().replace(" ", "_")
+        if key in _STRUCTURED_REMOTE:
+            return _STRUCTURED_REMOTE[key]
+        if _HYBRID.search(text) and not re.search(r"100\s*%|fully|volledig|enti[èe]rement", text,
+                                                  re.IGNORECASE):
+            return "hybrid"
+        if _REMOTE.search(text):
+            return "remote"
+        if _ON_SITE.search(text):
+            return "on_site"
+    return None

@@ -1,0 +1,150 @@
+"""Dates: ISO and JSON-LD first, then day-first European dates, month names and relative dates.
+
+All functions are pure: the crawl time is passed in, never read from the clock, so "3 dagen geleden"
+means the same thing whenever the stored raw value is normalised again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)?\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_EPOCH_MS = re.compile(r"^\s*(\d{12,13})\s*$")
+_PREFIX = re.compile(
+    r"^\s*(?:posted(?:\s+on)?|date\s+posted|posting\s+date|published(?:\s+on)?|publi[ée]e?\s+le|"
+    r"publi[ée]e?|mis\s+en\s+ligne\s+le|date\s+de\s+publication|geplaatst\s+op|geplaatst|"
+    r"gepubliceerd\s+op|gepubliceerd|publicatiedatum|datum|ver[öo]ffentlicht\s+am|"
+    r"ver[öo]ffentlicht|online\s+seit|start(?:\s+date)?|startdatum|date\s+de\s+d[ée]but|"
+    r"d[ée]but|beginn|eintritt|valid\s+through|closing\s+date|deadline)\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+_ASAP = re.compile(
+    r"\b(?:asap|a\.s\.a\.p|as\s+soon\s+as\s+possible|immediate(?:ly)?|immediate\s+start|"
+    r"d[èe]s\s+que\s+possible|au\s+plus\s+vite|imm[ée]diat(?:ement)?|"
+    r"zo\s+snel\s+mogelijk|z\.s\.m|onmiddellijk|direct|per\s+direct|"
+    r"ab\s+sofort|sofort|schnellstm[öo]glich|so\s+bald\s+wie\s+m[öo]glich|nach\s+vereinbarung)\b",
+    re.IGNORECASE,
+)
+# "30+ days ago": the '+' makes dateparser give up; the number is a lower bound, keep it.
+_PLUS = re.compile(r"(\d+)\s*\+")
+_TODAY = re.compile(r"^\s*(?:today|just\s+posted|vandaag|aujourd'?hui|heute|now)\s*$", re.I)
+
+_DATEPARSER_LANGUAGES = ["en", "nl", "fr", "de"]
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def strip_prefix(raw: str) -> str:
+    """Remove "Posted", "Publié le", "Geplaatst op"... in front of a date."""
+    previous = None
+    while previous != raw:
+        previous, raw = raw, _PREFIX.sub("", raw, count=1)
+    return raw.strip()
+
+
+def is_asap(raw: str | None) -> bool:
+    """True when a start date says "as soon as possible" in any of the four languages."""
+    return bool(raw) and bool(_ASAP.search(raw))
+
+
+def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | None:
+    """The calendar date in ``raw``, or None when it cannot be read without guessing.
+
+    ``crawled_at`` is the base for relative dates ("vor 5 Tagen"); without it they give None.
+    """
+    if not raw or not isinstance(raw, str):
+        return None
+    raw = raw.strip()
+    if len(raw) > 80:
+        return None
+    if m := _ISO_DATE.match(raw):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := _EPOCH_MS.match(raw):
+        return datetime.fromtimestamp(int(m[1]) / 1000, tz=timezone.utc).date()
+    text = strip_prefix(raw)
+    if m := _DMY.match(text):
+        return _valid(int(m[3]), int(m[2]), int(m[1]))
+    if m := _ISO_DATE.match(text):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if not text or not any(ch.isalnum() for ch in text):
+        return None
+    base = (crawled_at or datetime(1970, 1, 1, tzinfo=timezone.utc)).date()
+    if _TODAY.match(text):
+        return base if crawled_at else None
+    text = _PLUS.sub(r"\1", text)
+    parsed = _dateparser(text, base)
+    if parsed is None:
+        return None
+    if crawled_at is None and parsed[1]:
+        return None  # a relative date with no crawl time to count from
+    return parsed[0]
+
+
+@lru_cache(maxsize=32768)
+def _dateparser(text: str, base: date) -> tuple[date, bool] | None:
+    """dateparser, configured day-first and relative to ``base``; cached by (text, crawl day)."""
+    import dateparser
+
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 12, 0),
+        "RETURN_TIME_AS_PERIOD": False,
+        "STRICT_PARSING": False,
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    try:
+        result = dateparser.parse(text, languages=_DATEPARSER_LANGUAGES, settings=settings)
+    except (ValueError, OverflowError, TypeError):  # dateparser raises these on odd input
+        return None
+    if result is None:
+        # Relative dates have no explicit day and month: try again without REQUIRE_PARTS only
+        # when the text has a relative word, so "2025" or "December" alone stay unparsed.
+        if not _looks_relative(text):
+            return None
+        settings.pop("REQUIRE_PARTS")
+        try:
+            result = dateparser.parse(text, languages=_DATEPARSER_LANGUAGES, settings=settings)
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if result is None:
+            return None
+        return result.date(), True
+    return result.date(), _looks_relative(text)
+
+
+_RELATIVE = re.compile(
+    r"\b(?:ago|geleden|il\s+y\s+a|vor|yesterday|gisteren|hier|gestern|eergisteren|avant[- ]hier|"
+    r"vorgestern|today|vandaag|aujourd|heute|last|vorige|dernier|letzte)\b",
+    re.IGNORECASE,
+)
+
+
+def _looks_relative(text: str) -> bool:
+    return bool(_RELATIVE.search(text))
+
+
+def parse_datetime_utc(raw: str | None) -> datetime | None:
+    """An ISO 8601 timestamp as an aware UTC datetime (the ``crawled_at`` of an item)."""
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def days_between(start: date, end: date) -> int:
+    """Whole days from ``start`` to ``end``."""
+    return (end - start) // timedelta(days=1)

@@ -1,0 +1,110 @@
+"""Languages: those an ad requires (ISO 639-1) and the language the ad is written in."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+_NAMES: dict[str, str] = {}
+for _code, _words in {
+    "en": "english engels anglais englisch eng",
+    "nl": "dutch nederlands néerlandais neerlandais niederländisch niederlandisch flemish vlaams "
+          "nederlandstalig néerlandophone",
+    "fr": "french frans français francais französisch franzosisch franstalig francophone",
+    "de": "german duits allemand deutsch deutschkenntnisse duitstalig germanophone",
+    "lb": "luxembourgish luxemburgs luxembourgeois luxemburgisch",
+    "es": "spanish spaans espagnol spanisch",
+    "it": "italian italiaans italien italienisch",
+    "pl": "polish pools polonais polnisch",
+    "pt": "portuguese portugees portugais portugiesisch",
+}.items():
+    for _word in _words.split():
+        _NAMES[_word] = _code
+_CODES = {"en": "en", "nl": "nl", "fr": "fr", "de": "de", "eng": "en", "ned": "nl", "fra": "fr",
+          "fr.": "fr", "ger": "de", "lu": "lb"}
+
+_LANGUAGE_WORD = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(w) for w in _NAMES), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_CODE_PAIR = re.compile(r"\b(EN|NL|FR|DE)\s*[/&+-]\s*(EN|NL|FR|DE)(?:\s*[/&+-]\s*(EN|NL|FR|DE))?\b")
+_REQUIRED = re.compile(
+    r"\b(?:fluen(?:t|cy|tly)|speak|spoken|written|proficien(?:t|cy)|command\s+of|knowledge\s+of|"
+    r"native|bilingual|trilingual|language\s+requirements?|languages?|required|mandatory|must|"
+    r"vloeiend|vlot|kennis\s+van|beheers\w*|spreek\w*|tweetalig|drietalig|taal|talen|"
+    r"moedertaal|vereist|noodzakelijk|couramment|ma[îi]tris\w*|parl\w*|bilingue|"
+    r"trilingue|langue|langues|connaissance|exig[ée]e?|indispensable|obligatoire|courant|"
+    r"flie(?:ß|ss)end|sprachkenntnisse|sprache|sprachen|beherrsch\w*|kenntnisse|verhandlungssicher|"
+    r"muttersprache|zweisprachig|erforderlich|sprech\w*)\b",
+    re.IGNORECASE,
+)
+_PLUS = re.compile(
+    r"\b(?:is\s+a\s+plus|a\s+plus|an?\s+(?:asset|advantage|bonus)|nice\s+to\s+have|preferred|"
+    r"would\s+be\s+(?:a\s+)?(?:plus|advantage|beneficial)|is\s+een\s+(?:plus|pluspunt|troef|"
+    r"meerwaarde|voordeel)|pluspunt|troef|meerwaarde|un\s+(?:atout|plus)|est\s+un\s+(?:atout|plus)|"
+    r"constitue\s+un\s+atout|appr[ée]ci[ée]e?|von\s+vorteil|w[üu]nschenswert|ein\s+plus)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?;:\n•])\s+|\n")
+
+
+def languages_required(text: str | None) -> list[str]:
+    """ISO 639-1 codes of the languages the ad asks for, in the order it names them.
+
+    A language named in a sentence that only calls it a plus ("is een pluspunt", "un atout") is
+    left out.
+    """
+    if not text:
+        return []
+    found: list[str] = []
+    for sentence in _SENTENCE.split(text[:50000]):
+        if len(sentence) > 600:
+            sentence = sentence[:600]
+        if not _REQUIRED.search(sentence):
+            continue
+        plus = _PLUS.search(sentence)
+        for match in _LANGUAGE_WORD.finditer(sentence):
+            if plus and _same_clause(sentence, match.start(), plus.start()):
+                continue
+            code = _NAMES[match[1].casefold()]
+            if code not in found:
+                found.append(code)
+        for match in _CODE_PAIR.finditer(sentence):
+            for group in match.groups():
+                if group and (code := _CODES[group.casefold()]) not in found:
+                    found.append(code)
+    return found
+
+
+_CLAUSE_BREAK = re.compile(r"\b(?:but|mais|maar|aber|while|tandis|terwijl|whereas)\b|;",
+                           re.IGNORECASE)
+_LIST_COMMA = re.compile(r",\s*(?:(?:and|en|et|und|or|of|ou|oder)\s+)?(?=" + _LANGUAGE_WORD.pattern + ")",
+                         re.IGNORECASE)
+
+
+def _same_clause(sentence: str, a: int, b: int) -> bool:
+    """True when no clause break lies between a and b: "but"/"mais"/"maar", ';', or a comma that
+    does not just continue a list of languages ("English, Dutch and French is a plus")."""
+    lo, hi = sorted((a, b))
+    span = sentence[lo:hi]
+    if _CLAUSE_BREAK.search(span):
+        return False
+    commas = span.count(",")
+    return commas == len(_LIST_COMMA.findall(span))
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(["nl", "fr", "en", "de"])
+    return identifier
+
+
+def ad_language(text: str | None) -> str | None:
+    """The language of the ad's text (nl, fr, en or de); None for text too short to tell."""
+    if not text or len(text.strip()) < 40:
+        return None
+    code, probability = _identifier().classify(text[:5000])
+    return code if probability >= 0.5 else None

@@ -1,0 +1,273 @@
+"""Places: free-text and structured job locations to city, municipality, province, region, country.
+
+The names come from the generated gazetteer (``jobcrawler/data/gazetteer.json``, built by
+``scripts/build_gazetteer.py``): every Belgian municipality and sub-municipality, every Luxembourg
+commune and locality, provinces, regions and cantons with ISO 3166-2 codes, and every country's name
+in English, Dutch, French and German.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+from typing import Any
+
+from jobcrawler.normalize.text import fold
+
+#: More specific kinds first: a part that matches several kinds takes the most specific that fits.
+KIND_RANK = {"locality": 0, "municipality": 1, "province": 2, "region": 3, "country": 4}
+
+_SPLIT_LIST = re.compile(r"\s*(?:;|\||/|\s&\s|\band\b|\ben\b|\bet\b|\bund\b|\bor\b|\bof\b|\bou\b|\boder\b)\s*",
+                         re.IGNORECASE)
+_POSTCODE = re.compile(r"\b(?:(?:B|BE|L|LU)\s?-\s?)?(\d{4})\b", re.IGNORECASE)
+_LU_POSTCODE = re.compile(r"\b(?:L|LU)\s?-\s?(\d{4})\b", re.IGNORECASE)
+_REMOTE = re.compile(r"\b(?:remote|full[ -]?remote|telewerk|thuiswerk|t[ée]l[ée]travail|home\s?office|"
+                     r"work\s+from\s+home|wfh)\b", re.IGNORECASE)
+_NOISE = re.compile(r"\b(?:province|provincie|provinz|prov|region|regio|r[ée]gion|area|omgeving|"
+                    r"environs|umgebung|region\s+of|greater|groot|grand|city|stad|ville|stadt|"
+                    r"hybrid|hybride|remote|on[ -]?site|multiple\s+locations)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    kind: str
+    name: str
+    municipality: str | None
+    postcodes: tuple[str, ...]
+    province: str | None
+    region: str | None
+    country: str
+
+    def consistent_with(self, other: Place) -> bool:
+        """True when ``self`` can lie inside ``other`` (or the other way round)."""
+        if self.country != other.country:
+            return False
+        for attr in ("region", "province", "municipality"):
+            a, b = getattr(self, attr), getattr(other, attr)
+            if a and b and a != b and KIND_RANK[other.kind] <= KIND_RANK[_ATTR_KIND[attr]]:
+                return False
+        return True
+
+
+_ATTR_KIND = {"region": "region", "province": "province", "municipality": "municipality"}
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return json.loads(files("jobcrawler.data").joinpath("gazetteer.json").read_text("utf-8"))
+
+
+@cache
+def _preferred() -> dict[str, str]:
+    """Folded name -> the gazetteer name of the entry it means when read alone."""
+    return {fold(k): v for k, v in _data()["preferred"].items()}
+
+
+@cache
+def _index() -> dict[str, tuple[Place, ...]]:
+    data = _data()
+    index: dict[str, list[Place]] = defaultdict(list)
+    for row in data["entries"]:
+        place = Place(row["kind"], row["name"], row.get("municipality"),
+                      tuple(row.get("postcodes", ())), row.get("province"), row.get("region"),
+                      row["country"])
+        for name in row["names"]:
+            key = fold(name)
+            if place not in index[key]:
+                index[key].append(place)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@cache
+def _postcode_index() -> dict[str, tuple[Place, ...]]:
+    by_code: dict[str, list[Place]] = defaultdict(list)
+    for places in _index().values():
+        for place in places:
+            for code in place.postcodes:
+                if place not in by_code[code]:
+                    by_code[code].append(place)
+    return {k: tuple(v) for k, v in by_code.items()}
+
+
+def lookup(name: str) -> tuple[Place, ...]:
+    """Every gazetteer entry one of whose names is ``name`` (case, accents and dashes ignored)."""
+    key = fold(name)
+    places = _index().get(key)
+    if places is None:
+        stripped = " ".join(_NOISE.sub(" ", key).split())
+        places = _index().get(stripped, ()) if stripped and stripped != key else ()
+    return places
+
+
+_PROVINCE_WORD = re.compile(r"\b(?:province|provincie|provinz|prov|canton|kanton)\b", re.IGNORECASE)
+
+
+def _candidates(part: str) -> tuple[Place, ...]:
+    part = part.strip(" ,.-()[]")
+    if not part:
+        return ()
+    places = lookup(part)
+    if places and _PROVINCE_WORD.search(part):
+        places = tuple(p for p in places if p.kind == "province") or places
+    if places:
+        return places
+    if m := _POSTCODE.search(part):
+        rest = (part[: m.start()] + part[m.end():]).strip(" ,.-")
+        lu = bool(_LU_POSTCODE.search(part))
+        code = f"L-{m[1]}" if lu else m[1]
+        by_code = _postcode_index().get(code, ())
+        if rest:
+            named = [p for p in lookup(rest) if p in by_code or (p.kind in ("locality", "municipality")
+                     and any(q.municipality == p.municipality for q in by_code))]
+            if named:
+                return tuple(named)
+            if not by_code:
+                return lookup(rest)
+        return tuple(p for p in by_code if p.kind == "municipality") or by_code
+    if len(part) == 2 and part.isupper():
+        return tuple(p for p in lookup(part) if p.kind == "country")
+    return ()
+
+
+def _location(raw: str, place: Place | None, postcode: str | None, country: str | None) -> dict:
+    loc: dict[str, Any] = {"raw": raw, "city": None, "municipality": None, "postcode": None,
+                           "province_code": None, "region_code": None, "country_code": country}
+    if place is None:
+        return loc
+    if place.kind in ("locality", "municipality"):
+        loc["city"] = place.name
+        loc["municipality"] = place.municipality
+        if postcode and postcode in place.postcodes:
+            loc["postcode"] = postcode
+        elif len(place.postcodes) == 1:
+            loc["postcode"] = place.postcodes[0]
+    if place.kind != "country":
+        loc["province_code"] = place.province
+        loc["region_code"] = place.region
+        if place.region is None and place.province and place.country == "BE":
+            loc["region_code"] = None
+    loc["country_code"] = place.country
+    return loc
+
+
+def _resolve(parts: list[str], country_hint: str | None, kind: str | None = None) -> Place | None:
+    """The most specific place that agrees with the other parts of one location string."""
+    options = [_candidates(p) for p in parts]
+    if kind:
+        options = [tuple(c for c in cands if c.kind == kind) or cands for cands in options]
+    options = [_apply_preference(parts[i], options, i) for i in range(len(options))]
+    best: tuple[int, ...] | None = None
+    chosen: Place | None = None
+    for i, cands in enumerate(options):
+        for cand in cands:
+            support = _support(cand, options, i)
+            conflicts = sum(
+                1 for j, others in enumerate(options)
+                if j != i and others and not any(cand.consistent_with(o) for o in others)
+            )
+            hinted = 1 if country_hint and cand.country == country_hint else 0
+            score = (-conflicts, support, hinted, -KIND_RANK[cand.kind])
+            if best is None or score > best:
+                best, chosen = score, cand
+    return chosen
+
+
+def _support(cand: Place, options: list[tuple[Place, ...]], i: int) -> int:
+    return sum(1 for j, others in enumerate(options)
+               if j != i and any(cand.consistent_with(o) for o in others))
+
+
+def _apply_preference(part: str, options: list[tuple[Place, ...]], i: int) -> tuple[Place, ...]:
+    """Keep only the preferred reading of an ambiguous name unless the other parts need another."""
+    preferred = _preferred().get(fold(part))
+    if not preferred:
+        return options[i]
+    keep = [c for c in options[i] if c.name == preferred]
+    rest = [c for c in options[i] if c.name != preferred]
+    if keep and max(_support(c, options, i) for c in keep) >= max(
+            (_support(c, options, i) for c in rest), default=0):
+        return tuple(keep)
+    return options[i]
+
+
+def _split_locations(raw: str) -> list[str]:
+    """"Belgium & Luxembourg" is two locations; "Gent, Oost-Vlaanderen" is one."""
+    pieces = [p for p in _SPLIT_LIST.split(raw) if p and p.strip(" ,")]
+    if len(pieces) > 1 and all(_candidates(p.split(",")[0]) for p in pieces):
+        return pieces
+    return [raw]
+
+
+@lru_cache(maxsize=16384)
+def _parse_one(raw: str, country_hint: str | None) -> tuple[tuple[tuple[str, Any], ...], ...]:
+    results = []
+    pieces = _split_locations(raw)
+    # "Belgium & Luxembourg": when every piece can be a country, each piece is one.
+    countries = len(pieces) > 1 and all(
+        any(c.kind == "country" for c in _candidates(p)) for p in pieces)
+    for piece in pieces:
+        parts = [p for p in re.split(r"\s*[,~]\s*|\s+-\s+|\s*\(\s*|\s*\)\s*", piece) if p.strip()]
+        if not parts:
+            continue
+        place = _resolve(parts, country_hint, "country" if countries else None)
+        if place is None and not _REMOTE.search(piece):
+            continue
+        postcode = None
+        if m := _POSTCODE.search(piece):
+            postcode = f"L-{m[1]}" if _LU_POSTCODE.search(piece) else m[1]
+        country = place.country if place else None
+        results.append(tuple(_location(piece.strip(), place, postcode, country).items()))
+    return tuple(results)
+
+
+def parse_locations(raw: str | list[str] | None, country_hint: str | None = None) -> list[dict]:
+    """Locations in ``raw`` (one string or several), each a dict of the export schema.
+
+    Unknown places are left out; a string naming only remote work gives a location with a country
+    when one is named ("Remote, Belgium"), none otherwise.
+    """
+    if not raw:
+        return []
+    items = [raw] if isinstance(raw, str) else [r for r in raw if isinstance(r, str)]
+    out: list[dict] = []
+    for item in items:
+        if len(item) > 300:
+            item = item[:300]
+        for loc in _parse_one(item, country_hint):
+            as_dict = dict(loc)
+            if not any(_same_place(as_dict, seen) for seen in out):
+                out.append(as_dict)
+    return out
+
+
+def _same_place(a: dict, b: dict) -> bool:
+    return all(a[k] == b[k] for k in a if k != "raw")
+
+
+def address_to_text(address: dict[str, Any]) -> str:
+    """A schema.org PostalAddress as one "postcode locality, region, country" string."""
+    keys = ("postalCode", "addressLocality", "addressRegion", "addressCountry")
+    values = []
+    for key in keys:
+        value = address.get(key)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, str | int) and str(value).strip():
+            values.append(str(value).strip())
+    if len(values) >= 2 and address.get("postalCode") and address.get("addressLocality"):
+        values[0:2] = [f"{values[0]} {values[1]}"]
+    return ", ".join(values)
+
+
+def mentions_remote(raw: str | list[str] | None) -> bool:
+    """True when a location string says the job is remote ("Remote, Belgium", "Télétravail")."""
+    if not raw:
+        return False
+    items = [raw] if isinstance(raw, str) else raw
+    return any(isinstance(r, str) and _REMOTE.search(r) for r in items)
