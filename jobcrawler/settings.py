@@ -30,6 +30,7 @@ JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 ITEM_PIPELINES = {
     "jobcrawler.pipelines.ValidatePipeline": 100,
     "jobcrawler.pipelines.NormalizePipeline": 300,
+    "jobcrawler.pipelines.ScopePipeline": 400,
     "jobcrawler.pipelines.StorePipeline": 800,
 }
 
@@ -67,4 +68,6 @@ DEPTH_LIMIT = 50
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Dropped items are logged with their reason at INFO, without the whole item.
+LOG_FORMATTER = "jobcrawler.logformatter.JobLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -67,7 +67,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
 
     months, open_ended = contracts.duration(_str(raw.get("duration_raw")), contract_raw, title)
     remote = contracts.remote(_str(raw.get("remote_raw")), *_as_list(raw.get("location_raw")),
-                              contract_raw, title, description)
+                              contract_raw, title, description=description)
     if remote is None and places.mentions_remote(location_texts):
         remote = "remote"
 
@@ -79,7 +79,8 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         "start_date": _iso(start_date),
         "start_asap": start_asap,
         "locations": locations,
-        "contract_type": contracts.contract_type(employment_type, contract_raw, title),
+        "contract_type": contracts.contract_type(employment_type, contract_raw, title,
+                                                 description=description),
         "duration_months": months,
         "duration_open_ended": open_ended,
         "working_time": contracts.working_time(employment_type, _str(raw.get("hours_raw")),

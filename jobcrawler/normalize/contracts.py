@@ -84,12 +84,55 @@ _STRUCTURED_REMOTE = {"remote": "remote", "hybrid": "hybrid", "on_site": "on_sit
                       "telecommute": "remote", "fully_remote": "remote"}
 
 
+# In a whole description only unambiguous phrases count ("hybrid infrastructure" is no work model).
+_DESCRIPTION_CONTRACT = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("permanent", r"\b(?:cdi|contrat\s+[àa]\s+dur[ée]e\s+ind[ée]termin[ée]e|"
+                      r"(?:contract\s+(?:van|voor)\s+)?onbepaalde\s+duur|vast\s+contract|"
+                      r"unbefristete[rn]?(?:\s+arbeitsvertrag)?|festanstellung|permanent\s+contract|"
+                      r"permanent\s+(?:position|role))\b"),
+        ("fixed_term", r"\b(?:cdd|contrat\s+[àa]\s+dur[ée]e\s+d[ée]termin[ée]e|"
+                       r"contract\s+(?:van|voor)\s+bepaalde\s+duur|befristete[rn]?\s+"
+                       r"(?:arbeitsvertrag|vertrag)|fixed[- ]term\s+contract)\b"),
+        ("student", r"\b(?:studentenjob|jobstudent|job\s+[ée]tudiant|werkstudent)\b"),
+        ("internship", r"\b(?:internship|stagiair|praktikum)\b"),
+    )
+)
+_DESCRIPTION_REMOTE = (
+    ("remote", re.compile(r"\b(?:100\s*%\s*(?:remote|thuiswerk|t[ée]l[ée]travail)|fully\s+remote|"
+                          r"full[- ]?remote|remote[- ]first|remote\s+only|volledig\s+thuiswerk|"
+                          r"enti[èe]rement\s+[àa]\s+distance|vollst[äa]ndig\s+remote)\b",
+                          re.IGNORECASE)),
+    ("hybrid", re.compile(r"\b(?:hybrid(?:e)?\s*(?::|work(?:ing)?|werken|model|mode|role|"
+                          r"position|setup|arrangement|schedule|job|way\s+of\s+working)|"
+                          r"t[ée]l[ée]travail|thuiswerk|telewerk|home\s?office|remote\s+work|"
+                          r"work(?:ing)?\s+from\s+home|mobiles\s+arbeiten|"
+                          r"\d\s*(?:days?|dagen|jours?|tage?)\s+(?:per\s+week\s+)?(?:remote|thuis|"
+                          r"from\s+home|de\s+t[ée]l[ée]travail|home\s?office))(?!\w)", re.IGNORECASE)),
+    ("on_site", re.compile(r"\b(?:100\s*%\s*(?:on[- ]?site|op\s+kantoor|sur\s+site)|"
+                           r"fully\s+on[- ]?site|no\s+remote)\b", re.IGNORECASE)),
+)
+
+
 def _texts(texts: Iterable[str | None]) -> list[str]:
     return [t[:20000] for t in texts if isinstance(t, str) and t.strip()]
 
 
-def contract_type(*texts: str | None) -> str | None:
-    """One of :data:`CONTRACT_TYPES`, from the first text that names a contract."""
+def contract_type(*texts: str | None, description: str | None = None) -> str | None:
+    """One of :data:`CONTRACT_TYPES`, from the first text that names a contract.
+
+    ``texts`` are short statements (platform value, "Contract type:" line, title); the
+    ``description`` is read last, for unambiguous phrases only ("CDI", "onbepaalde duur").
+    """
+    found = _contract_in(texts)
+    if found is None and description:
+        found = next((kind for kind, pattern in _DESCRIPTION_CONTRACT
+                      if pattern.search(description[:20000])), None)
+    return found
+
+
+def _contract_in(texts: Iterable[str | None]) -> str | None:
     for text in _texts(texts):
         key = text.strip().casefold().replace(" ", "_")
         if key in _STRUCTURED:
@@ -142,8 +185,17 @@ def hours_per_week(*texts: str | None) -> float | None:
     return None
 
 
-def remote(*texts: str | None) -> str | None:
-    """``remote``, ``hybrid`` or ``on_site``."""
+def remote(*texts: str | None, description: str | None = None) -> str | None:
+    """``remote``, ``hybrid`` or ``on_site``: short statements first, then unambiguous phrases
+    of the ``description``."""
+    found = _remote_in(texts)
+    if found is None and description:
+        found = next((kind for kind, pattern in _DESCRIPTION_REMOTE
+                      if pattern.search(description[:20000])), None)
+    return found
+
+
+def _remote_in(texts: Iterable[str | None]) -> str | None:
     for text in _texts(texts):
         key = text.strip().casefold().replace(" ", "_")
         if key in _STRUCTURED_REMOTE:

@@ -1,0 +1,1 @@
+"""Extraction: page content to the item's raw fields (no normalisation here)."""

@@ -1,0 +1,1 @@
+"""Operations: the command line, runs and their records, export."""

@@ -1,0 +1,106 @@
+"""Export of stored ads in the public export schema (JSON Lines or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import IO, Any
+
+from sqlalchemy import Engine, select
+
+from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.models import Job
+
+#: The export schema, in order (README, "Export schema").
+EXPORT_FIELDS = (
+    "source", "source_id", "url", "apply_url", "title", "employer", "agency", "industry",
+    "reference", "date_posted", "date_posted_raw", "valid_through", "start_date", "start_asap",
+    "locations", "contract_type", "contract_raw", "duration_months", "duration_open_ended",
+    "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary",
+    "experience_years_min", "description_text", "first_seen", "last_seen", "status", "closed_at",
+)
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def job_record(job: Job) -> dict[str, Any]:
+    """One ad as an export object."""
+    raw = job.raw or {}
+    salary = None
+    if job.salary_min is not None or job.salary_max is not None:
+        salary = {"min": _number(job.salary_min), "max": _number(job.salary_max),
+                  "currency": job.salary_currency, "period": job.salary_period,
+                  "raw": job.salary_raw}
+    record = {
+        "source": job.source, "source_id": job.source_id, "url": job.url,
+        "apply_url": job.apply_url, "title": job.title, "employer": job.employer,
+        "agency": job.agency, "industry": job.industry, "reference": job.reference,
+        "date_posted": _iso(job.date_posted), "date_posted_raw": raw.get("date_posted_raw"),
+        "valid_through": _iso(job.valid_through), "start_date": _iso(job.start_date),
+        "start_asap": job.start_asap, "locations": job.locations or [],
+        "contract_type": job.contract_type,
+        "contract_raw": raw.get("contract_raw") or raw.get("employment_type_raw"),
+        "duration_months": job.duration_months, "duration_open_ended": job.duration_open_ended,
+        "working_time": job.working_time, "hours_per_week": job.hours_per_week,
+        "remote": job.remote, "languages_required": job.languages_required or [],
+        "ad_language": job.ad_language, "salary": salary,
+        "experience_years_min": job.experience_years_min,
+        "description_text": job.description_text,
+        "first_seen": _timestamp(job.first_seen), "last_seen": _timestamp(job.last_seen),
+        "status": job.status, "closed_at": _timestamp(job.closed_at),
+    }
+    return record
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,
+              source: str | None = None, country: str | None = None) -> Iterator[dict[str, Any]]:
+    """Export objects of the ads matching the filters, ordered by source and id."""
+    query = select(Job).order_by(Job.source, Job.source_id)
+    if status != "all":
+        query = query.where(Job.status == status)
+    if since:
+        query = query.where(Job.first_seen >= datetime(since.year, since.month, since.day,
+                                                       tzinfo=timezone.utc))
+    if source:
+        query = query.where(Job.source == source)
+    if country:
+        query = query.where(Job.country_code == country.upper())
+    with session_factory(engine)() as session:
+        for job in session.scalars(query.execution_options(yield_per=1000)):
+            yield job_record(job)
+
+
+def write_export(records: Iterator[dict[str, Any]], out: IO[str], fmt: str = "jsonl") -> int:
+    """Write records as JSON Lines or CSV (lists and objects JSON-encoded in their cell)."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict)
+                             else v for k, v in record.items()})
+            count += 1
+        return count
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,131 @@
+"""Run configured sites in one process (one reactor, one crawler per site) and record the run."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+from jobcrawler.ops.runrecord import finish_run, start_run
+from jobcrawler.storage.db import database_url, open_database
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from jobcrawler.sites import Site
+
+logger = logging.getLogger(__name__)
+
+#: Exit statuses of ``jobcrawler crawl`` / ``replay`` (documented in the README).
+EXIT_OK = 0
+EXIT_SITES_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOTHING_RAN = 3
+EXIT_LOCKED = 4
+
+
+@dataclass
+class SiteResult:
+    """One site's figures at the end of a run."""
+
+    site: str
+    platform: str
+    status: str = "failed"
+    requests: int = 0
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    dropped: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    """What a run did, site by site."""
+
+    run_id: int | None
+    sites: list[SiteResult]
+
+    @property
+    def exit_status(self) -> int:
+        return EXIT_OK if all(s.status == "ok" for s in self.sites) else EXIT_SITES_FAILED
+
+
+def crawl_settings(mode: str, db_url: str | None, extra: dict[str, Any] | None = None) -> Settings:
+    """Project settings for a run in ``mode`` (crawl, replay or record)."""
+    settings = get_project_settings()
+    settings.set("JOBCRAWLER_DB_URL", database_url(db_url), "cmdline")
+    settings.set("JOBCRAWLER_REPLAY", mode == "replay", "cmdline")
+    settings.set("JOBCRAWLER_RECORD", mode == "record", "cmdline")
+    for key, value in (extra or {}).items():
+        settings.set(key, value, "cmdline")
+    return settings
+
+
+def _count(stats: dict[str, Any], prefix: str) -> int:
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+
+def run_sites(sites: list[Site], mode: str, db_url: str | None,
+              extra_settings: dict[str, Any] | None = None) -> RunResult:
+    """Crawl ``sites`` concurrently; one site's failure never stops the others.
+
+    Raises the database's error when the database cannot be opened (nothing could run).
+    """
+    engine = open_database(db_url)
+    run_id = start_run(engine, mode, [s.name for s in sites])
+    settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
+    process = CrawlerProcess(settings)
+    crawlers = []
+    results = []
+    for site in sites:
+        result = SiteResult(site=site.name, platform=site.platform)
+        results.append(result)
+        try:
+            spider_cls = process.spider_loader.load(site.platform)
+        except KeyError:
+            result.problems.append(f"no spider named {site.platform!r}")
+            continue
+        crawler = process.create_crawler(spider_cls)
+        crawlers.append((site, crawler, result))
+        deferred = process.crawl(crawler, **site.spider_kwargs())
+        deferred.addErrback(_site_failed, result)
+    if crawlers:
+        process.start()
+    for _site, crawler, result in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        problems = stats.get("jobcrawler/problems")
+        result.requests = stats.get("downloader/request_count", 0)
+        result.items = stats.get("jobcrawler/store/seen", 0)
+        result.new = stats.get("jobcrawler/store/new", 0)
+        result.updated = stats.get("jobcrawler/store/updated", 0)
+        result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
+        result.closed = stats.get("jobcrawler/closed", 0)
+        result.dropped = _count(stats, "jobcrawler/dropped/")
+        result.errors = stats.get("log_count/ERROR", 0) + stats.get("jobcrawler/store/failed", 0)
+        result.seconds = stats.get("elapsed_time_seconds", 0.0)
+        if problems is None:  # the run record never finished: the crawl itself broke
+            result.problems.append("the crawl did not finish")
+        else:
+            result.problems.extend(problems)
+        if stats.get("jobcrawler/run/unrecorded"):
+            result.problems.append("the database could not record this crawl")
+        result.status = "ok" if not result.problems else "failed"
+    failed = [r.site for r in results if r.status != "ok"]
+    finish_run(engine, run_id, status="failed" if failed else "ok",
+               message=f"failed: {', '.join(failed)}" if failed else None)
+    return RunResult(run_id=run_id, sites=results)
+
+
+def _site_failed(failure: Any, result: SiteResult) -> None:
+    message = failure.getErrorMessage()
+    logger.error("Site %s could not run: %s", result.site, message)
+    result.problems.append(f"could not run: {message}")

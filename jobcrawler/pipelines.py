@@ -1,0 +1,166 @@
+"""Item pipelines, in ``ITEM_PIPELINES`` order: validate -> normalise -> scope -> store.
+
+Every item that does not make it is dropped with a logged reason and a ``jobcrawler/dropped/<reason>``
+stats counter; nothing here ever stops the crawl.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+
+from jobcrawler.normalize import normalize_item
+from jobcrawler.normalize.text import sanitize_html
+from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.upsert import jsonable, row_from_item, upsert_jobs
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+REQUIRED = ("source", "source_id", "url", "title")
+
+
+class _Pipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        return cls(crawler)
+
+    def drop(self, reason: str, item: Any, detail: str) -> DropItem:
+        self.stats.inc_value(f"jobcrawler/dropped/{reason}")
+        adapter = ItemAdapter(item)
+        where = adapter.get("url") or adapter.get("source_id") or "?"
+        return DropItem(f"{reason}: {detail} ({where})")
+
+
+class ValidatePipeline(_Pipeline):
+    """Drops items without the identity every ad needs: source, source_id, url and title."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        for name in REQUIRED:
+            value = adapter.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise self.drop(f"missing_{name}", item, f"no {name}")
+            adapter[name] = " ".join(value.split())
+        return item
+
+
+class NormalizePipeline(_Pipeline):
+    """Fills in the normalised fields from the raw ones (:func:`jobcrawler.normalize.normalize_item`)
+    and sanitises the description HTML."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        try:
+            values = normalize_item(adapter.asdict())
+        except Exception:  # a bug in a rule must not stop the crawl; the raw values are kept
+            logger.exception("Normalisation failed for %s", adapter.get("url"))
+            self.stats.inc_value("jobcrawler/normalize/failed")
+            return item
+        for key, value in values.items():
+            adapter[key] = value
+        adapter["description_html"] = sanitize_html(adapter.get("description_html"))
+        return item
+
+
+class ScopePipeline(_Pipeline):
+    """Keeps only the ads in the site's ``countries`` (when it has that setting)."""
+
+    def process_item(self, item: Any) -> Any:
+        countries = getattr(self.crawler.spider, "countries", None)
+        if not countries:
+            return item
+        adapter = ItemAdapter(item)
+        found = {loc.get("country_code") for loc in adapter.get("locations") or []}
+        found.discard(None)
+        if found and not found & set(countries):
+            self.stats.inc_value("jobcrawler/filtered/out_of_scope")
+            raise DropItem(f"out of scope: {', '.join(sorted(found))} ({adapter.get('url')})")
+        return item
+
+
+class StorePipeline(_Pipeline):
+    """Writes items to the database in batches; what cannot be written goes to a spool file.
+
+    Stats: ``jobcrawler/store/{seen,new,updated,unchanged,failed}``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.batch_size = crawler.settings.getint("JOBCRAWLER_STORE_BATCH_SIZE", 500)
+        self.spool_dir = Path(crawler.settings.get("JOBCRAWLER_SPOOL_DIR", "spool"))
+        self.buffer: list[dict[str, Any]] = []
+        self.spool_path: Path | None = None
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        self.buffer.append(adapter.asdict())
+        self.stats.inc_value("jobcrawler/store/seen")
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.spool_path:
+            logger.error("%d item(s) could not be stored and were spooled to %s; "
+                         "load them with: jobcrawler load-spool %s",
+                         self.stats.get_value("jobcrawler/store/failed", 0), self.spool_path,
+                         self.spool_path)
+
+    def flush(self) -> None:
+        items, self.buffer = self.buffer, []
+        if not items:
+            return
+        from jobcrawler.ops.runrecord import site_run
+
+        try:
+            state = site_run(self.crawler)
+            self._write(state, items)
+        except (DataError, IntegrityError) as exc:
+            logger.warning("Batch of %d rejected (%s); storing row by row", len(items),
+                           type(exc).__name__)
+            for item in items:
+                try:
+                    self._write(site_run(self.crawler), [item])
+                except SQLAlchemyError as row_exc:
+                    self._spool([item], row_exc)
+        except Exception as exc:  # database down, locked or full: keep the items, go on
+            self._spool(items, exc)
+
+    def _write(self, state: Any, items: list[dict[str, Any]]) -> None:
+        rows = [row_from_item(item) for item in items]
+        now = datetime.now(timezone.utc)
+        with session_factory(state.engine).begin() as session:
+            result = upsert_jobs(session, rows, state.run_id, now)
+        self.stats.inc_value("jobcrawler/store/new", result.new)
+        self.stats.inc_value("jobcrawler/store/updated", result.updated)
+        self.stats.inc_value("jobcrawler/store/unchanged", result.unchanged)
+
+    def _spool(self, items: list[dict[str, Any]], exc: BaseException) -> None:
+        from jobcrawler.ops.runrecord import _clean_error
+
+        self.stats.inc_value("jobcrawler/store/failed", len(items))
+        if self.spool_path is None:
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            source = getattr(self.crawler.spider, "site", self.crawler.spider.name)
+            self.spool_path = self.spool_dir / f"{stamp}-{source}.jsonl"
+        with self.spool_path.open("a", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps(jsonable(item), ensure_ascii=False) + "\n")
+        logger.error("Could not store %d item(s): %s", len(items), _clean_error(exc, self.crawler))

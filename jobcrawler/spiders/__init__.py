@@ -1,0 +1,1 @@
+"""Spiders: fetching only (requests, pagination); extraction lives in ``jobcrawler.extract``."""

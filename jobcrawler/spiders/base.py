@@ -1,0 +1,114 @@
+"""The shared base of every jobcrawler spider: site configuration, item creation, counted drops."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlparse
+
+import scrapy
+
+from jobcrawler.extract.jsonld import job_postings, posting_fields
+from jobcrawler.extract.labelled import labelled_values
+from jobcrawler.items import JobPosting
+from jobcrawler.normalize.text import fold, html_to_text
+from jobcrawler.sites import load_sites
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class JobSpider(scrapy.Spider):
+    """Base of the platform spiders.
+
+    Arguments (``-a key=value`` or a ``sites.toml`` table): ``site`` (the configured site name; its
+    table fills in the other arguments), ``base_url`` (the site root, or a local mirror such as
+    ``http://127.0.0.1:8080`` for tests), and the hints ``employer``, ``agency``, ``country``,
+    ``language``.
+    """
+
+    #: The site root when neither ``base_url`` nor the site table gives one.
+    default_base_url: ClassVar[str | None] = None
+
+    def __init__(self, site: str | None = None, base_url: str | None = None,
+                 employer: str | None = None, agency: str | None = None,
+                 country: str | None = None, language: str | None = None,
+                 countries: str | list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.site = site or self.name
+        self.base_url = (base_url or self.default_base_url or "").rstrip("/")
+        if not self.base_url:
+            raise ValueError(f"spider {self.name!r} needs -a base_url=URL or -a site=NAME")
+        self.employer = employer
+        self.agency = agency
+        self.country = country.upper() if country else None
+        self.language = language
+        if isinstance(countries, str):
+            countries = [c.strip() for c in countries.split(",") if c.strip()]
+        self.countries = [c.upper() for c in countries] if countries else None
+        host = urlparse(self.base_url).hostname
+        if host:
+            self.allowed_domains = [host]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JobSpider:
+        """``-a site=NAME`` alone: take the rest of the arguments from the site registry."""
+        site = kwargs.get("site")
+        if site and "base_url" not in kwargs:
+            sites = load_sites(crawler.settings.get("JOBCRAWLER_SITES"))
+            if site not in sites:
+                raise ValueError(f"site {site!r} is not in the registry ({', '.join(sites)})")
+            kwargs = {**sites[site].spider_kwargs(), **kwargs}
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    def url(self, path: str) -> str:
+        """An absolute URL on the configured site."""
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def new_item(self, response: Response, **fields: Any) -> JobPosting:
+        """An item for ``response`` with the site's identity and hints filled in."""
+        item = JobPosting(
+            source=self.site,
+            url=response.url,
+            employer=self.employer,
+            agency=self.agency,
+            country_hint=self.country,
+            language_hint=self.language,
+            crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        for key, value in fields.items():
+            if value not in (None, "", []):
+                setattr(item, key, value)
+        if item.agency and item.employer and fold(item.agency) == fold(item.employer):
+            item.employer = None  # an agency's JSON-LD names itself: the client is unknown
+        return item
+
+    def drop(self, reason: str, response: Response, detail: str = "") -> None:
+        """Count and log a page that gives no item (stats key ``jobcrawler/dropped/<reason>``)."""
+        self.crawler.stats.inc_value(f"jobcrawler/dropped/{reason}")
+        logger.warning("Dropped %s: %s%s", response.url, reason, f" ({detail})" if detail else "")
+
+
+def page_fields(response: Response, description_css: str) -> dict[str, Any]:
+    """Raw item fields of a job page: JSON-LD JobPosting first, then the body's labelled lines.
+
+    JSON-LD values win; "Contract type:"-style lines in the description fill what JSON-LD lacks.
+    """
+    postings = job_postings(response)
+    fields: dict[str, Any] = posting_fields(postings[0]) if postings else {}
+    if not fields.get("description_html"):
+        body = response.css(description_css).get()
+        if body:
+            fields["description_html"] = body
+    labelled = labelled_values(html_to_text(fields.get("description_html")))
+    if "location_raw" in labelled:
+        labelled["location_raw"] = [labelled["location_raw"]]
+    for key, value in labelled.items():
+        fields.setdefault(key, value)
+    if not fields.get("title"):
+        fields["title"] = (response.css("h1::text").get() or "").strip() or None
+    return fields

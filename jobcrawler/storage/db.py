@@ -1,0 +1,115 @@
+"""Database URL, engine and schema migrations (Alembic, applied in-process)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///jobcrawler.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def database_url(explicit: str | None = None) -> str:
+    """``explicit``, else ``$JOBCRAWLER_DB_URL``, else a SQLite file ``jobcrawler.db`` here."""
+    url = explicit or os.environ.get("JOBCRAWLER_DB_URL") or DEFAULT_URL
+    if url.startswith("postgresql://"):  # the driver we ship
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for logs and messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparseable URL is shown as nothing rather than leaked
+        return "<invalid database URL>"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@cache
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return engine
+
+
+def alembic_config(engine: Engine | None = None, url: str | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (in-process, on the engine's own connection)."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate the database to head once per process (the first crawl creates the schema)."""
+    key = str(engine.url)
+    with _migrate_lock:
+        if key in _migrated:
+            return
+        if current_revision(engine) != head_revision():
+            logger.info("Migrating %s to schema %s", safe_url(key), head_revision())
+            upgrade(engine)
+        _migrated.add(key)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_database(url: str | None = None) -> Engine:
+    """The engine for ``url`` (see :func:`database_url`) with its schema up to date."""
+    engine = get_engine(database_url(url))
+    ensure_schema(engine)
+    return engine

@@ -1,0 +1,242 @@
+"""Batched, idempotent upserts of ads and the lifecycle rules (first/last seen, closing, history)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import String, case, select, update
+from sqlalchemy.orm import Session
+
+from jobcrawler.items import RAW_FIELDS
+from jobcrawler.storage.models import Job, JobChange
+
+logger = logging.getLogger(__name__)
+
+#: Columns that hold an ad's content: a change in any of them is recorded in ``job_changes``.
+CONTENT_COLUMNS: tuple[str, ...] = (
+    "url", "apply_url", "title", "employer", "agency", "industry", "reference", "date_posted",
+    "valid_through", "start_date", "start_asap", "locations", "country_code", "province_code",
+    "region_code", "city", "contract_type", "duration_months", "duration_open_ended",
+    "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary_min",
+    "salary_max", "salary_currency", "salary_period", "salary_raw", "experience_years_min",
+    "description_text", "description_html",
+)
+#: Raw values that do not make a change on their own (they differ on every crawl).
+VOLATILE_RAW = ("crawled_at",)
+_LENGTHS = {c.name: c.type.length for c in Job.__table__.columns
+            if isinstance(c.type, String) and c.type.length}
+
+
+@dataclass
+class BatchResult:
+    """What one batch did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and abs(number) < Decimal("1e10") else None
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``jobs`` column values of one normalised item (without lifecycle columns).
+
+    Values too long for their column are cut, and values of the wrong type become None, each with
+    a logged warning: one bad field never fails the batch it is in.
+    """
+    salary = item.get("salary") if isinstance(item.get("salary"), Mapping) else {}
+    locations = [loc for loc in item.get("locations") or [] if isinstance(loc, Mapping)]
+    first = locations[0] if locations else {}
+    row: dict[str, Any] = {
+        "source": item["source"], "source_id": str(item["source_id"]),
+        "url": item["url"], "apply_url": item.get("apply_url"), "title": item["title"],
+        "employer": item.get("employer"), "agency": item.get("agency"),
+        "industry": item.get("industry"), "reference": item.get("reference"),
+        "date_posted": _date(item.get("date_posted")),
+        "valid_through": _date(item.get("valid_through")),
+        "start_date": _date(item.get("start_date")),
+        "start_asap": item.get("start_asap") if isinstance(item.get("start_asap"), bool) else None,
+        "locations": jsonable(locations),
+        "country_code": first.get("country_code"), "province_code": first.get("province_code"),
+        "region_code": first.get("region_code"), "city": first.get("city"),
+        "contract_type": item.get("contract_type"),
+        "duration_months": _int(item.get("duration_months")),
+        "duration_open_ended": item.get("duration_open_ended")
+        if isinstance(item.get("duration_open_ended"), bool) else None,
+        "working_time": item.get("working_time"),
+        "hours_per_week": _float(item.get("hours_per_week")),
+        "remote": item.get("remote"),
+        "languages_required": [x for x in item.get("languages_required") or []
+                               if isinstance(x, str)],
+        "ad_language": item.get("ad_language"),
+        "salary_min": _decimal(salary.get("min")), "salary_max": _decimal(salary.get("max")),
+        "salary_currency": salary.get("currency"), "salary_period": salary.get("period"),
+        "salary_raw": item.get("salary_raw") or salary.get("raw"),
+        "experience_years_min": _int(item.get("experience_years_min")),
+        "description_text": item.get("description_text"),
+        "description_html": item.get("description_html"),
+        "raw": {k: jsonable(item.get(k)) for k in RAW_FIELDS if item.get(k) not in (None, [], "")},
+    }
+    for column, length in _LENGTHS.items():
+        value = row.get(column)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            logger.warning("%s/%s: %s is not text (%r): stored as null",
+                           row["source"], row["source_id"], column, type(value).__name__)
+            row[column] = None
+        elif len(value) > length:
+            logger.warning("%s/%s: %s cut from %d to %d characters",
+                           row["source"], row["source_id"], column, len(value), length)
+            row[column] = value[:length]
+    row["content_hash"] = content_hash(row)
+    return row
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def content_hash(row: Mapping[str, Any]) -> str:
+    """A fingerprint of an ad's content: equal hashes mean nothing a user sees has changed."""
+    raw = {k: v for k, v in (row.get("raw") or {}).items() if k not in VOLATILE_RAW}
+    content = {c: jsonable(row.get(c)) for c in CONTENT_COLUMNS}
+    content["raw"] = raw
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _insert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _diff(old: Job, new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    changes = {}
+    for column in CONTENT_COLUMNS:
+        before, after = jsonable(getattr(old, column)), jsonable(new.get(column))
+        if column in ("salary_min", "salary_max") and before is not None and after is not None:
+            if Decimal(before) == Decimal(after):
+                continue
+        if column == "hours_per_week" and before is not None and after is not None:
+            if float(before) == float(after):
+                continue
+        if before != after:
+            changes[column] = [before, after]
+    return changes
+
+
+def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int | None,
+                now: datetime | None = None, reason: str = "crawl") -> BatchResult:
+    """Insert new ads and update seen ones, one statement per source; history for changes.
+
+    Idempotent: storing the same rows again changes only ``last_seen`` and ``last_run_id``.
+    A closed ad that is seen again is reopened (``reopened_at``, ``times_reopened``).
+    """
+    now = now or datetime.now(timezone.utc)
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        by_key[(row["source"], row["source_id"])] = dict(row)  # the last one of a key wins
+    result = BatchResult()
+    sources = sorted({source for source, _ in by_key})
+    for source in sources:
+        batch = {sid: row for (src, sid), row in by_key.items() if src == source}
+        existing = {
+            r.source_id: r for r in session.execute(
+                select(Job.id, Job.source_id, Job.content_hash)
+                .where(Job.source == source, Job.source_id.in_(list(batch))))
+        }
+        changed_ids = [r.id for sid, r in existing.items()
+                       if r.content_hash != batch[sid]["content_hash"]]
+        if changed_ids:
+            for old in session.scalars(select(Job).where(Job.id.in_(changed_ids))):
+                changes = _diff(old, batch[old.source_id])
+                session.add(JobChange(job_id=old.id, run_id=run_id, changed_at=now,
+                                      reason=reason, changes=changes))
+        result.new += len(batch) - len(existing)
+        result.updated += len(changed_ids)
+        result.unchanged += len(existing) - len(changed_ids)
+
+        values = [{**row, "first_seen": now, "last_seen": now, "last_changed": now,
+                   "status": "open", "times_reopened": 0, "first_run_id": run_id,
+                   "last_run_id": run_id} for row in batch.values()]
+        insert = _insert(session)
+        stmt = insert(Job).values(values)
+        excluded = stmt.excluded
+        was_closed = Job.status == "closed"
+        set_ = {c: getattr(excluded, c) for c in (*CONTENT_COLUMNS, "raw", "content_hash")}
+        set_.update(
+            last_seen=excluded.last_seen,
+            last_run_id=excluded.last_run_id,
+            last_changed=case((Job.content_hash != excluded.content_hash, excluded.last_seen),
+                              else_=Job.last_changed),
+            status="open",
+            closed_at=None,
+            reopened_at=case((was_closed, excluded.last_seen), else_=Job.reopened_at),
+            times_reopened=Job.times_reopened + case((was_closed, 1), else_=0),
+        )
+        session.execute(stmt.on_conflict_do_update(index_elements=["source", "source_id"],
+                                                   set_=set_))
+    return result
+
+
+def close_unseen(session: Session, source: str, seen_since: datetime,
+                 now: datetime | None = None) -> int:
+    """Close the open ads of ``source`` not seen since ``seen_since``; the number closed.
+
+    Only call this after a run that completed cleanly for ``source``.
+    """
+    now = now or datetime.now(timezone.utc)
+    result = session.execute(
+        update(Job)
+        .where(Job.source == source, Job.status == "open", Job.last_seen < seen_since)
+        .values(status="closed", closed_at=now)
+    )
+    return result.rowcount or 0
