@@ -19,16 +19,16 @@ _LEADING = re.compile(r"^\s*(?:between|entre|tussen|zwischen|from|van|de|von|van
 _AMOUNT = re.compile(r"(?:[€$£]|\b(?:eur|euro|euros|usd|gbp|chf)\b)?\s*\d[\d.,'\s]*\s*[kK]?\b\s*"
                      r"(?:[€$£]|\b(?:eur|euro|euros|usd|gbp|chf)\b)?", re.IGNORECASE)
 _PERIODS = (
-    ("hour", re.compile(r"(?<!\w)(?:per\s+hour|hourly|/\s*h(?:r|our)?|p/?h|per\s+uur|/\s*uur|uurloon|"
+    ("hour", re.compile(r"(?:(?<!\w)|(?=/))(?:per\s+hour|hourly|/\s*h(?:r|our)?|p/?h|per\s+uur|/\s*uur|uurloon|"
                         r"de\s+l'heure|/\s*heure|par\s+heure|horaire|pro\s+stunde|/\s*std|"
                         r"stundenlohn|an\s+hour|/hr)\b", re.IGNORECASE)),
-    ("day", re.compile(r"(?<!\w)(?:per\s+day|daily|day\s+rate|/\s*d(?:ay)?|p/?d|per\s+dag|/\s*dag|dagtarief|"
+    ("day", re.compile(r"(?:(?<!\w)|(?=/))(?:per\s+day|daily|day\s+rate|/\s*d(?:ay)?|p/?d|per\s+dag|/\s*dag|dagtarief|"
                        r"par\s+jour|/\s*jour|journalier|tjm|pro\s+tag|/\s*tag|tagessatz|a\s+day)\b",
                        re.IGNORECASE)),
-    ("month", re.compile(r"(?<!\w)(?:per\s+month|monthly|/\s*m(?:onth|o)?|p/?m|per\s+maand|/\s*maand|"
+    ("month", re.compile(r"(?:(?<!\w)|(?=/))(?:per\s+month|monthly|/\s*m(?:onth|o)?|p/?m|per\s+maand|/\s*maand|"
                          r"maandelijks|maandloon|par\s+mois|/\s*mois|mensuel(?:le)?|pro\s+monat|"
                          r"/\s*monat|monatlich|a\s+month)\b", re.IGNORECASE)),
-    ("year", re.compile(r"(?<!\w)(?:per\s+(?:year|annum)|annual(?:ly)?|yearly|/\s*y(?:ea)?r|p\.?\s?a\.?|"
+    ("year", re.compile(r"(?:(?<!\w)|(?=/))(?:per\s+(?:year|annum)|annual(?:ly)?|yearly|/\s*y(?:ea)?r|p\.?\s?a\.?|"
                         r"per\s+jaar|/\s*jaar|jaarlijks|jaarloon|par\s+an|/\s*an|annuel(?:le)?|"
                         r"brut\s+annuel|pro\s+jahr|/\s*jahr|j[äa]hrlich|jahresgehalt|a\s+year)(?=\W|$)",
                         re.IGNORECASE)),
@@ -38,7 +38,7 @@ _NO_NUMBER = re.compile(r"\b(?:competitive|marktconform|attractive|attractief|aa
                         r"n[ée]gociable|bespreekbaar|verhandelbar|doe)\b", re.IGNORECASE)
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP",
                "usd": "USD", "us$": "USD", "chf": "CHF"}
-_GROSS = re.compile(r"\b(?:gross|bruto|brut|brutto)\b", re.IGNORECASE)
+_GROSS = re.compile(r"\b(?:gross|bruto|brut|brutto\w*)\b", re.IGNORECASE)
 _NET = re.compile(r"\b(?:net|netto)\b", re.IGNORECASE)
 
 

@@ -1,0 +1,119 @@
+"""Contracts, duration, working time, hours and remote work in nl/fr/en/de."""
+
+import pytest
+
+from jobcrawler.normalize.contracts import (
+    contract_type,
+    duration,
+    hours_per_week,
+    remote,
+    working_time,
+)
+
+CONTRACT_CASES = [
+    ("Freelance 9 months+", "freelance"),
+    ("CDI", "permanent"),
+    ("Contrat à durée indéterminée", "permanent"),
+    ("Vast contract", "permanent"),
+    ("Contract van onbepaalde duur", "permanent"),
+    ("unbefristet", "permanent"),
+    ("Festanstellung", "permanent"),
+    ("permanent", "permanent"),
+    ("CDD 6 mois", "fixed_term"),
+    ("Contract van bepaalde duur", "fixed_term"),
+    ("befristet", "fixed_term"),
+    ("Fixed-term contract", "fixed_term"),
+    ("Interim", "temporary"),
+    ("Intérim", "temporary"),
+    ("Uitzendwerk", "temporary"),
+    ("Zeitarbeit", "temporary"),
+    ("Zelfstandige", "freelance"),
+    ("Indépendant", "freelance"),
+    ("Contractor", "freelance"),
+    ("CONTRACTOR", "freelance"),
+    ("Stage", "internship"),
+    ("Stagiair marketing", "internship"),
+    ("Praktikum", "internship"),
+    ("INTERN", "internship"),
+    ("Studentenjob", "student"),
+    ("Jobstudent", "student"),
+    ("Job étudiant", "student"),
+    ("Werkstudent", "student"),
+    ("Alternance", "apprenticeship"),
+    ("Duaal leren", "apprenticeship"),
+    ("Ausbildung", "apprenticeship"),
+    ("FULL_TIME", None),
+    ("Full-Time", None),
+    ("", None),
+    ("Competitive package", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CONTRACT_CASES, ids=[c[0] or "empty" for c in CONTRACT_CASES])
+def test_contract_type(raw, expected):
+    assert contract_type(raw) == expected
+
+
+def test_structured_value_wins_over_title():
+    assert contract_type("PERMANENT", "Interim Java developer") == "permanent"
+
+
+def test_description_counts_only_unambiguous_phrases():
+    assert contract_type(description="Un contrat à durée indéterminée (CDI), temps plein") == "permanent"
+    assert contract_type(description="You will work with permanent improvement in mind") is None
+
+
+DURATION_CASES = [
+    ("Freelance 9 months+", (9, True)),
+    ("9 months+", (9, True)),
+    ("6 maanden", (6, False)),
+    ("12 mois renouvelable", (12, True)),
+    ("Freelance 6 months (extension likely)", (6, True)),
+    ("1 jaar", (12, False)),
+    ("2 ans", (24, False)),
+    ("6 Monate mit Option auf Verlängerung", (6, True)),
+    ("3-6 months", (3, False)),
+    ("12 weeks", (3, False)),
+    ("CDI", (None, None)),
+    ("", (None, None)),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), DURATION_CASES, ids=[c[0] or "empty" for c in DURATION_CASES])
+def test_duration(raw, expected):
+    assert duration(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Full-Time", "full_time"), ("Voltijds", "full_time"), ("Temps plein", "full_time"),
+    ("Vollzeit", "full_time"), ("Deeltijds", "part_time"), ("Temps partiel", "part_time"),
+    ("Teilzeit", "part_time"), ("Part-time (4/5)", "part_time"), ("Mi-temps", "part_time"),
+    ("CDI", None),
+])
+def test_working_time(raw, expected):
+    assert working_time(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("24h/semaine", 24.0), ("32u/week", 32.0), ("38 Stunden pro Woche", 38.0),
+    ("40 hours per week", 40.0), ("19 heures par semaine", 19.0), ("36,5 u/week", 36.5),
+    ("500 hours", None), ("", None),
+])
+def test_hours_per_week(raw, expected):
+    assert hours_per_week(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("100% remote", "remote"), ("Fully remote", "remote"), ("Remote", "remote"),
+    ("Hybrid", "hybrid"), ("Hybride", "hybrid"), ("2 dagen thuiswerk", "hybrid"),
+    ("télétravail possible", "hybrid"), ("Homeoffice", "hybrid"), ("Home office", "hybrid"),
+    ("On-site", "on_site"), ("on_site", "on_site"), ("", None),
+])
+def test_remote(raw, expected):
+    assert remote(raw) == expected
+
+
+def test_remote_in_description_needs_an_unambiguous_phrase():
+    assert remote(description="Cloud and hybrid infrastructure environments") is None
+    assert remote(description="Hybrid: 2 days per week on site in Brussels.") == "hybrid"
+    assert remote(description="Télétravail possible un jour par semaine.") == "hybrid"

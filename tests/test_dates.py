@@ -1,0 +1,83 @@
+"""Dates: table of real-world strings in four languages, against a fixed crawl time."""
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from jobcrawler.normalize.dates import is_asap, parse_date
+
+NOW = datetime(2025, 12, 20, 8, 30, tzinfo=timezone.utc)
+
+CASES = [
+    # ISO and JSON-LD (fast path)
+    ("2025-12-9", date(2025, 12, 9)),  # TalentBrew's unpadded datePosted
+    ("2025-12-09", date(2025, 12, 9)),
+    ("2025-12-09T10:00:00Z", date(2025, 12, 9)),
+    ("2025-12-03T09:15:00+01:00", date(2025, 12, 3)),
+    ("2025-12-09 10:00:00 UTC", date(2025, 12, 9)),  # Recruitee
+    ("1733788800000", date(2024, 12, 10)),  # Lever createdAt, epoch ms
+    # day-first European dates
+    ("09-12-2025", date(2025, 12, 9)),  # the Adecco seed: 9 December
+    ("Posting date: 09-12-2025", date(2025, 12, 9)),
+    ("15/01/2026", date(2026, 1, 15)),
+    ("1.3.2025", date(2025, 3, 1)),
+    ("Publié le 03/12/2025", date(2025, 12, 3)),
+    ("Geplaatst op 12-11-2025", date(2025, 11, 12)),
+    # month names
+    ("Publié le 3 décembre 2025", date(2025, 12, 3)),
+    ("Geplaatst op 12 januari 2026", date(2026, 1, 12)),
+    ("Gepubliceerd 5 mei 2025", date(2025, 5, 5)),
+    ("Veröffentlicht am 5. März 2025", date(2025, 3, 5)),
+    ("December 1, 2025", date(2025, 12, 1)),
+    ("1 December 2025", date(2025, 12, 1)),
+    ("Posted on 2 Nov 2025", date(2025, 11, 2)),
+    ("14 février 2026", date(2026, 2, 14)),
+    # relative dates against the crawl time
+    ("3 dagen geleden", date(2025, 12, 17)),
+    ("il y a 2 jours", date(2025, 12, 18)),
+    ("gisteren", date(2025, 12, 19)),
+    ("hier", date(2025, 12, 19)),
+    ("gestern", date(2025, 12, 19)),
+    ("vor 5 Tagen", date(2025, 12, 15)),
+    ("Posted 30+ Days Ago", date(2025, 11, 20)),  # Workday: at least 30 days
+    ("Posted Yesterday", date(2025, 12, 19)),
+    ("Posted Today", date(2025, 12, 20)),
+    ("1 maand geleden", date(2025, 11, 20)),
+    ("vandaag", date(2025, 12, 20)),
+    ("aujourd'hui", date(2025, 12, 20)),
+    ("heute", date(2025, 12, 20)),
+    ("2 weeks ago", date(2025, 12, 6)),
+    ("il y a 3 semaines", date(2025, 11, 29)),
+    # unparseable: null, never a guess
+    ("", None),
+    ("2025", None),
+    ("December", None),
+    ("nonsense text", None),
+    ("31-02-2025", None),
+    ("ASAP", None),
+    ("n.v.t.", None),
+    ("Posted", None),
+    ("x" * 200, None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CASES, ids=[c[0][:40] or "empty" for c in CASES])
+def test_parse_date(raw: str, expected: date | None) -> None:
+    assert parse_date(raw, NOW) == expected
+
+
+def test_relative_date_needs_a_crawl_time() -> None:
+    assert parse_date("3 dagen geleden", None) is None
+    assert parse_date("2025-12-9", None) == date(2025, 12, 9)
+
+
+@pytest.mark.parametrize("raw", ["ASAP", "asap", "As soon as possible", "dès que possible",
+                                 "Dès que possible", "zo snel mogelijk", "z.s.m.", "onmiddellijk",
+                                 "ab sofort", "Immediate start", "per direct"])
+def test_asap(raw: str) -> None:
+    assert is_asap(raw)
+
+
+@pytest.mark.parametrize("raw", ["1 januari 2026", "2026-01-05", "", "Q1 2026"])
+def test_not_asap(raw: str) -> None:
+    assert not is_asap(raw)
