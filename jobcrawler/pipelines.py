@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,7 +144,7 @@ class StorePipeline(_Pipeline):
 
     def _write(self, state: Any, items: list[dict[str, Any]]) -> None:
         rows = [row_from_item(item) for item in items]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with session_factory(state.engine).begin() as session:
             result = upsert_jobs(session, rows, state.run_id, now)
         self.stats.inc_value("jobcrawler/store/new", result.new)
@@ -157,7 +157,7 @@ class StorePipeline(_Pipeline):
         self.stats.inc_value("jobcrawler/store/failed", len(items))
         if self.spool_path is None:
             self.spool_dir.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             source = getattr(self.crawler.spider, "site", self.crawler.spider.name)
             self.spool_path = self.spool_dir / f"{stamp}-{source}.jsonl"
         with self.spool_path.open("a", encoding="utf-8") as fh:

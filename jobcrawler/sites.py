@@ -52,7 +52,7 @@ def load_sites(path: str | os.PathLike[str] | None = None,
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SiteConfigError(f"site registry {file} not found (set --sites or JOBCRAWLER_SITES)")
+        raise SiteConfigError(f"site registry {file} not found (set --sites or JOBCRAWLER_SITES)") from None
     except tomllib.TOMLDecodeError as exc:
         raise SiteConfigError(f"site registry {file} is not valid TOML: {exc}") from None
     tables = data.get("sites")

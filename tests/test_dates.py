@@ -1,12 +1,12 @@
 """Dates: table of real-world strings in four languages, against a fixed crawl time."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from jobcrawler.normalize.dates import is_asap, parse_date
 
-NOW = datetime(2025, 12, 20, 8, 30, tzinfo=timezone.utc)
+NOW = datetime(2025, 12, 20, 8, 30, tzinfo=UTC)
 
 CASES = [
     # ISO and JSON-LD (fast path)

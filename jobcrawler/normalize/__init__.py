@@ -8,7 +8,7 @@ from Scrapy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from jobcrawler.normalize import contracts, dates, experience, languages, places, salary, text
@@ -44,7 +44,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     Values that cannot be read become None (or an empty list), never an exception.
     """
     crawled_at = dates.parse_datetime_utc(_str(raw.get("crawled_at"))) or now or datetime.now(
-        timezone.utc)
+        UTC)
     country = _str(raw.get("country_hint") or raw.get("country"))
     country = country.upper() if country and len(country) == 2 else None
 

@@ -7,7 +7,7 @@ means the same thing whenever the stored raw value is normalised again.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)?\s*$")
@@ -68,7 +68,7 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
     if m := _ISO_DATE.match(raw):
         return _valid(int(m[1]), int(m[2]), int(m[3]))
     if m := _EPOCH_MS.match(raw):
-        return datetime.fromtimestamp(int(m[1]) / 1000, tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(m[1]) / 1000, tz=UTC).date()
     text = strip_prefix(raw)
     if m := _DMY.match(text):
         return _valid(int(m[3]), int(m[2]), int(m[1]))
@@ -76,7 +76,7 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
         return _valid(int(m[1]), int(m[2]), int(m[3]))
     if not text or not any(ch.isalnum() for ch in text):
         return None
-    base = (crawled_at or datetime(1970, 1, 1, tzinfo=timezone.utc)).date()
+    base = (crawled_at or datetime(1970, 1, 1, tzinfo=UTC)).date()
     if _TODAY.match(text):
         return base if crawled_at else None
     text = _PLUS.sub(r"\1", text)
@@ -141,8 +141,8 @@ def parse_datetime_utc(raw: str | None) -> datetime | None:
     except ValueError:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def days_between(start: date, end: date) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
@@ -34,8 +34,8 @@ def _timestamp(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def job_record(job: Job) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,
         query = query.where(Job.status == status)
     if since:
         query = query.where(Job.first_seen >= datetime(since.year, since.month, since.day,
-                                                       tzinfo=timezone.utc))
+                                                       tzinfo=UTC))
     if source:
         query = query.where(Job.source == source)
     if country:

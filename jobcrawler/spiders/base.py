@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
@@ -78,7 +78,7 @@ class JobSpider(scrapy.Spider):
             agency=self.agency,
             country_hint=self.country,
             language_hint=self.language,
-            crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         for key, value in fields.items():
             if value not in (None, "", []):

@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -158,17 +158,21 @@ def _insert(session: Session) -> Any:
     return insert
 
 
+_NUMERIC = {"salary_min": Decimal, "salary_max": Decimal, "hours_per_week": float}
+
+
+def _same(column: str, before: Any, after: Any) -> bool:
+    if before is None or after is None or column not in _NUMERIC:
+        return before == after
+    return _NUMERIC[column](before) == _NUMERIC[column](after)  # 4500 and 4500.00 are one amount
+
+
 def _diff(old: Job, new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """field -> [old, new] for every content column that changed."""
     changes = {}
     for column in CONTENT_COLUMNS:
         before, after = jsonable(getattr(old, column)), jsonable(new.get(column))
-        if column in ("salary_min", "salary_max") and before is not None and after is not None:
-            if Decimal(before) == Decimal(after):
-                continue
-        if column == "hours_per_week" and before is not None and after is not None:
-            if float(before) == float(after):
-                continue
-        if before != after:
+        if not _same(column, before, after):
             changes[column] = [before, after]
     return changes
 
@@ -180,7 +184,7 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
     Idempotent: storing the same rows again changes only ``last_seen`` and ``last_run_id``.
     A closed ad that is seen again is reopened (``reopened_at``, ``times_reopened``).
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         by_key[(row["source"], row["source_id"])] = dict(row)  # the last one of a key wins
@@ -233,7 +237,7 @@ def close_unseen(session: Session, source: str, seen_since: datetime,
 
     Only call this after a run that completed cleanly for ``source``.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     result = session.execute(
         update(Job)
         .where(Job.source == source, Job.status == "open", Job.last_seen < seen_since)
