@@ -85,14 +85,20 @@ def _print_summary(result: Any) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """replay / crawl / record: run sites and print a summary."""
-    from jobcrawler.ops.runner import run_sites
+    from jobcrawler.ops.lock import LockHeld, RunLock
+    from jobcrawler.ops.runner import EXIT_LOCKED, run_sites
 
     sites = _load_sites(args)
-    _engine(args.db)
+    engine = _engine(args.db)
     extra: dict[str, Any] = {"JOBCRAWLER_SITES": args.sites} if args.sites else {}
     if getattr(args, "fixtures", None):
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
-    result = run_sites(sites, args.mode, args.db, extra)
+    try:
+        with RunLock(engine, wait=args.wait):
+            result = run_sites(sites, args.mode, args.db, extra)
+    except LockHeld as exc:
+        raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
+                           EXIT_LOCKED) from None
     _print_summary(result)
     return result.exit_status
 
@@ -205,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="site registry (default: $JOBCRAWLER_SITES, else sites.toml)")
     run_opts.add_argument("--log-file", metavar="FILE", help="also write the full log here")
     run_opts.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    run_opts.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                          help="when another run holds the database, wait this long (default: exit 4)")
 
     p = sub.add_parser("replay", parents=[run_opts], help="crawl sites from saved fixtures (offline)",
                        description="Crawl every configured site (or those named) from the saved "
