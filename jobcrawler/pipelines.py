@@ -17,7 +17,6 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from jobcrawler.normalize import normalize_item
-from jobcrawler.normalize.text import sanitize_html
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.upsert import jsonable, row_from_item, upsert_jobs
 
@@ -60,8 +59,8 @@ class ValidatePipeline(_Pipeline):
 
 
 class NormalizePipeline(_Pipeline):
-    """Fills in the normalised fields from the raw ones (:func:`jobcrawler.normalize.normalize_item`)
-    and sanitises the description HTML."""
+    """Fills in the normalised fields from the raw ones (:func:`jobcrawler.normalize.normalize_item`),
+    the description HTML sanitised."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -73,7 +72,6 @@ class NormalizePipeline(_Pipeline):
             return item
         for key, value in values.items():
             adapter[key] = value
-        adapter["description_html"] = sanitize_html(adapter.get("description_html"))
         return item
 
 

@@ -139,7 +139,8 @@ def test_export_csv_and_filters(replayed: str, tmp_path: Path) -> None:
 
 
 def test_help_on_every_verb() -> None:
-    for verb in ("replay", "crawl", "record", "export", "normalize", "db", "runs", "sites"):
+    for verb in ("replay", "crawl", "record", "export", "normalize", "db", "runs", "sites",
+                 "load-spool", "renormalize"):
         result = run(verb, "--help")
         assert result.returncode == 0, verb
         assert "Example" in result.stdout, verb

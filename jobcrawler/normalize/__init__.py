@@ -15,7 +15,7 @@ from jobcrawler.normalize import contracts, dates, experience, languages, places
 
 #: The normalised fields ``normalize_item`` returns.
 NORMALIZED_FIELDS = (
-    "description_text", "date_posted", "valid_through", "start_date", "start_asap", "locations",
+    "description_text", "description_html", "date_posted", "valid_through", "start_date", "start_asap", "locations",
     "contract_type", "duration_months", "duration_open_ended", "working_time", "hours_per_week",
     "remote", "languages_required", "ad_language", "salary", "experience_years_min",
 )
@@ -74,6 +74,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     structured_salary = raw.get("salary_structured")
     return {
         "description_text": description,
+        "description_html": text.sanitize_html(_str(raw.get("description_html"))),
         "date_posted": _iso(dates.parse_date(_str(raw.get("date_posted_raw")), crawled_at)),
         "valid_through": _iso(dates.parse_date(_str(raw.get("valid_through_raw")), crawled_at)),
         "start_date": _iso(start_date),

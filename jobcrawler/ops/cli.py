@@ -126,6 +126,44 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     return normalize_stream(sys.stdin, sys.stdout)
 
 
+def cmd_load_spool(args: argparse.Namespace) -> int:
+    """Store the items of spool files written while the database was down."""
+    from jobcrawler.ops.lock import LockHeld, RunLock
+    from jobcrawler.ops.maintenance import load_spool
+    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_NOTHING_RAN
+
+    engine = _engine(args.db)
+    for name in args.file:
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(f"no spool file {path}", EXIT_NOTHING_RAN)
+        try:
+            with RunLock(engine, wait=args.wait):
+                result = load_spool(engine, path)
+        except LockHeld as exc:
+            raise CommandError(str(exc), EXIT_LOCKED) from None
+        except (ValueError, KeyError) as exc:
+            raise CommandError(f"{path} is not a jobcrawler spool file: {exc}", EXIT_NOTHING_RAN) from None
+        print(f"{path}: {result.new} new, {result.updated} updated, {result.unchanged} unchanged")
+    return 0
+
+
+def cmd_renormalize(args: argparse.Namespace) -> int:
+    """Re-apply today's normalisers to stored raw values."""
+    from jobcrawler.ops.lock import LockHeld, RunLock
+    from jobcrawler.ops.maintenance import renormalize
+    from jobcrawler.ops.runner import EXIT_LOCKED
+
+    engine = _engine(args.db)
+    try:
+        with RunLock(engine, wait=args.wait):
+            result = renormalize(engine, source=args.source)
+    except LockHeld as exc:
+        raise CommandError(str(exc), EXIT_LOCKED) from None
+    print(f"{result.updated} ad(s) changed, {result.unchanged} unchanged")
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from jobcrawler.storage.db import current_revision, database_url, get_engine, head_revision
     from jobcrawler.storage.db import upgrade as do_upgrade
@@ -247,6 +285,23 @@ def build_parser() -> argparse.ArgumentParser:
                        "object per line on stdout. Example: "
                        "echo '{\"date_posted_raw\": \"3 dagen geleden\"}' | jobcrawler normalize")
     p.set_defaults(func=cmd_normalize)
+
+    wait_opt = argparse.ArgumentParser(add_help=False)
+    wait_opt.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                          help="when a run holds the database, wait this long (default: exit 4)")
+    p = sub.add_parser("load-spool", parents=[db_opt, wait_opt],
+                       help="store items spooled while the database was down",
+                       description="Store the items of spool files (spool/*.jsonl) written when the "
+                       "database could not be reached. Example: jobcrawler load-spool spool/*.jsonl")
+    p.add_argument("file", nargs="+")
+    p.set_defaults(func=cmd_load_spool)
+
+    p = sub.add_parser("renormalize", parents=[db_opt, wait_opt],
+                       help="re-apply today's normalisers to stored raw values",
+                       description="Re-normalise stored ads from their raw values, without crawling; "
+                       "changes are recorded in job_changes. Example: jobcrawler renormalize --source vivid")
+    p.add_argument("--source", metavar="SITE", help="only ads of this site")
+    p.set_defaults(func=cmd_renormalize)
 
     p = sub.add_parser("db", parents=[db_opt], help="schema migrations",
                        description="upgrade: migrate the database to the newest schema; "

@@ -177,6 +177,47 @@ def _diff(old: Job, new: Mapping[str, Any]) -> dict[str, list[Any]]:
     return changes
 
 
+def _record_changes(session: Session, source: str, batch: Mapping[str, Mapping[str, Any]],
+                    run_id: int | None, now: datetime, reason: str) -> tuple[dict[str, Any], list[int]]:
+    """Stored (id, hash) of the batch's ads, and the ids whose content changed, with a
+    ``job_changes`` row for each of those."""
+    existing = {
+        r.source_id: r for r in session.execute(
+            select(Job.id, Job.source_id, Job.content_hash)
+            .where(Job.source == source, Job.source_id.in_(list(batch))))
+    }
+    changed_ids = [r.id for sid, r in existing.items() if r.content_hash != batch[sid]["content_hash"]]
+    if changed_ids:
+        for old in session.scalars(select(Job).where(Job.id.in_(changed_ids))):
+            session.add(JobChange(job_id=old.id, run_id=run_id, changed_at=now, reason=reason,
+                                  changes=_diff(old, batch[old.source_id])))
+    return existing, changed_ids
+
+
+def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: datetime | None = None,
+                   reason: str = "renormalize") -> BatchResult:
+    """Rewrite the content of ads already stored, keeping their lifecycle (seen times, status).
+
+    Changes are recorded like any other; rows of ads not stored are ignored.
+    """
+    now = now or datetime.now(UTC)
+    result = BatchResult()
+    by_source: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for row in rows:
+        by_source.setdefault(row["source"], {})[row["source_id"]] = row
+    for source, batch in by_source.items():
+        existing, changed_ids = _record_changes(session, source, batch, None, now, reason)
+        changed = set(changed_ids)
+        updates = [{"id": r.id, "last_changed": now,
+                    **{c: batch[sid][c] for c in (*CONTENT_COLUMNS, "raw", "content_hash")}}
+                   for sid, r in existing.items() if r.id in changed]
+        if updates:
+            session.execute(update(Job), updates)
+        result.updated += len(updates)
+        result.unchanged += len(existing) - len(updates)
+    return result
+
+
 def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int | None,
                 now: datetime | None = None, reason: str = "crawl") -> BatchResult:
     """Insert new ads and update seen ones, one statement per source; history for changes.
@@ -192,18 +233,7 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
     sources = sorted({source for source, _ in by_key})
     for source in sources:
         batch = {sid: row for (src, sid), row in by_key.items() if src == source}
-        existing = {
-            r.source_id: r for r in session.execute(
-                select(Job.id, Job.source_id, Job.content_hash)
-                .where(Job.source == source, Job.source_id.in_(list(batch))))
-        }
-        changed_ids = [r.id for sid, r in existing.items()
-                       if r.content_hash != batch[sid]["content_hash"]]
-        if changed_ids:
-            for old in session.scalars(select(Job).where(Job.id.in_(changed_ids))):
-                changes = _diff(old, batch[old.source_id])
-                session.add(JobChange(job_id=old.id, run_id=run_id, changed_at=now,
-                                      reason=reason, changes=changes))
+        existing, changed_ids = _record_changes(session, source, batch, run_id, now, reason)
         result.new += len(batch) - len(existing)
         result.updated += len(changed_ids)
         result.unchanged += len(existing) - len(changed_ids)
