@@ -57,6 +57,12 @@ TELNETCONSOLE_ENABLED = False
 
 # --- Robustness ----------------------------------------------------------------------------------
 RETRY_ENABLED = True
+# Scrapy's retry middleware, replaced by one that honours Retry-After on 429 and 503.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "jobcrawler.middlewares.RetryAfterMiddleware": 550,
+}
+RETRY_AFTER_MAX = 120
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 DOWNLOAD_TIMEOUT = 30

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from jobcrawler.ops.runrecord import finish_run, start_run
+from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
 from jobcrawler.storage.db import database_url, open_database
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
         result.closed = stats.get("jobcrawler/closed", 0)
         result.dropped = _count(stats, "jobcrawler/dropped/")
-        result.errors = stats.get("log_count/ERROR", 0) + stats.get("jobcrawler/store/failed", 0)
+        result.errors = site_errors(stats)
         result.seconds = stats.get("elapsed_time_seconds", 0.0)
         if problems is None:  # the run record never finished: the crawl itself broke
             result.problems.append("the crawl did not finish")

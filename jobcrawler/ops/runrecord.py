@@ -136,6 +136,12 @@ def _stat(stats: dict[str, Any], prefix: str) -> int:
     return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
 
+def site_errors(stats: dict[str, Any]) -> int:
+    """Errors of one site's crawl: callback exceptions, requests given up, items not stored."""
+    return (_stat(stats, "spider_exceptions/") + stats.get("retry/max_reached", 0)
+            + stats.get("jobcrawler/store/failed", 0) + stats.get("jobcrawler/normalize/failed", 0))
+
+
 def last_clean_count(engine: Engine, source: str, before_run: int) -> int | None:
     """Items seen by the last clean crawl of ``source`` before this run (None if none)."""
     with session_factory(engine)() as session:
@@ -151,8 +157,9 @@ def judge(stats: dict[str, Any], finish_reason: str | None, previous: int | None
     problems = list(extra_problems)
     if finish_reason != "finished":
         problems.append(f"crawl ended early ({finish_reason})")
-    if errors := stats.get("log_count/ERROR", 0):
-        problems.append(f"{errors} error(s) logged")
+    # per-crawler stats only: log_count/* counts the records of every crawler in the process
+    if errors := _stat(stats, "spider_exceptions/"):
+        problems.append(f"{errors} error(s) in the spider's callbacks")
     if failed := stats.get("jobcrawler/store/failed", 0):
         problems.append(f"{failed} item(s) could not be stored (spooled)")
     if ignored := stats.get("httpcache/ignore", 0):
@@ -223,7 +230,7 @@ class RunRecordExtension:
             row.unchanged = stats.get("jobcrawler/store/unchanged", 0)
             row.closed = closed
             row.dropped = _stat(stats, "jobcrawler/dropped/")
-            row.errors = stats.get("log_count/ERROR", 0) + stats.get("jobcrawler/store/failed", 0)
+            row.errors = site_errors(stats)
             row.stats = {k: (v.isoformat() if isinstance(v, datetime) else v)
                          for k, v in stats.items()}
         self.crawler.stats.set_value("jobcrawler/closed", closed)

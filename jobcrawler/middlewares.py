@@ -1,0 +1,80 @@
+"""Downloader middlewares."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, honouring ``Retry-After`` on 429 and 503.
+
+    The retry waits as long as the server asks (at most ``RETRY_AFTER_MAX`` seconds; longer
+    requests give up on that URL), and the domain's download slot slows down to match, so the
+    other requests to that site wait too. Stats: ``jobcrawler/retry_after/waits``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Any:
+        wait = None
+        if response.status in (429, 503) and not request.meta.get("dont_retry"):
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None or wait <= 0:
+            return super().process_response(request, response)
+        if wait > self.max_wait:
+            logger.warning("%s asks to retry after %.0f s (over RETRY_AFTER_MAX): giving up",
+                           request.url, wait)
+            self.crawler.stats.inc_value("jobcrawler/retry_after/too_long")
+            return response
+        self.crawler.stats.inc_value("jobcrawler/retry_after/waits")
+        self._slow_down(request, wait)
+        logger.info("%s: %d, retrying after %.1f s as asked", request.url, response.status, wait)
+        await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+        return super().process_response(request, response)
+
+    def _slow_down(self, request: Request, wait: float) -> None:
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        if downloader is None:
+            return
+        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay = max(slot.delay, min(wait, self.max_wait))

@@ -1,0 +1,69 @@
+"""A local HTTP server for spider tests: scripted responses per path, every request logged.
+
+Runs in a thread of the test process on 127.0.0.1 and an ephemeral port; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+
+
+class MockServer:
+    """``routes[path]`` is a list of replies given in turn (the last one repeats); 404 otherwise."""
+
+    def __init__(self, routes: dict[str, list[Reply]]) -> None:
+        self.routes = routes
+        self.hits: dict[str, list[float]] = defaultdict(list)
+        self.requests: list[tuple[str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self._reply()
+
+            def do_POST(self) -> None:
+                self._reply()
+
+            def _reply(self) -> None:
+                path = self.path
+                server.requests.append((self.command, path))
+                server.hits[path].append(time.monotonic())
+                replies = server.routes.get(path)
+                if not replies:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                reply = replies[min(len(server.hits[path]), len(replies)) - 1]
+                body = reply.body.encode() if isinstance(reply.body, str) else reply.body
+                self.send_response(reply.status)
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> MockServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,124 @@
+"""Nightly operations: failing sites, suspicious drops, Retry-After, against fixtures and a local
+server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from jobcrawler.middlewares import retry_after_seconds
+from tests.conftest import FIXTURES
+from tests.mockserver import MockServer, Reply
+from tests.test_cli import _export, run
+
+
+def copy_fixtures(tmp_path: Path, site: str = "vivid") -> Path:
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES / site, target / site)
+    return target
+
+
+def edit_index(fixtures: Path, site: str, url_part: str, **changes) -> None:
+    index_path = fixtures / site / "responses.json"
+    index = json.loads(index_path.read_text())
+    for entry in index:
+        if entry["url"].endswith(url_part):
+            entry.update(changes)
+    index_path.write_text(json.dumps(index))
+
+
+def test_site_answering_500_fails_alone_and_closes_nothing(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ops.db'}"
+    assert run("replay", "--db", db).returncode == 0
+    fixtures = copy_fixtures(tmp_path)
+    shutil.copytree(FIXTURES / "adecco", fixtures / "adecco")
+    edit_index(fixtures, "vivid", "/jobs/", status=500)
+    result = run("replay", "--db", db, "--fixtures", str(fixtures))
+    assert result.returncode == 1, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:3]}
+    assert rows["adecco"][-1] == "ok" and rows["vivid"][-1] == "failed"
+    assert "failed after all retries" in result.stdout
+    assert len(_export(db, "--source", "vivid")) == 2  # its ads stay open
+    assert len(_export(db, "--source", "adecco")) == 2
+
+
+def test_empty_listing_is_suspicious_and_closes_nothing(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ops.db'}"
+    assert run("replay", "vivid", "--db", db).returncode == 0
+    fixtures = copy_fixtures(tmp_path)
+    (fixtures / "vivid" / "pages" / "jobs-page-1.html").write_text(
+        "<html><body><h1>Latest jobs</h1><p>No jobs found.</p></body></html>")
+    result = run("replay", "vivid", "--db", db, "--fixtures", str(fixtures))
+    assert result.returncode == 1
+    assert "saw 0 ads, under 50% of the last clean crawl (2)" in result.stdout
+    assert len(_export(db)) == 2
+
+
+def test_clean_crawl_closes_ads_no_longer_listed(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ops.db'}"
+    assert run("replay", "vivid", "--db", db).returncode == 0
+    fixtures = copy_fixtures(tmp_path)
+    edit_index(fixtures, "vivid", "/job/sap-basis-consultant-brussels/", status=404,
+               body="pages/not-found.html")
+    result = run("replay", "vivid", "--db", db, "--fixtures", str(fixtures))
+    assert result.returncode == 0, result.stdout
+    [closed] = _export(db, "--status", "closed")
+    assert closed["source_id"] == "sap-basis-consultant-brussels"
+    assert closed["closed_at"] is not None
+    assert len(_export(db)) == 1
+
+
+def job_page(n: int) -> str:
+    posting = {"@context": "https://schema.org", "@type": "JobPosting", "title": f"Lasser {n}",
+               "datePosted": "2025-12-01", "description": "<p>Vast contract in Gent.</p>",
+               "jobLocation": {"address": {"addressLocality": "Gent", "addressCountry": "BE"}}}
+    return (f'<html><head><script type="application/ld+json">{json.dumps(posting)}</script>'
+            f"</head><body><h1>Lasser {n}</h1></body></html>")
+
+
+def local_site(tmp_path: Path, url: str) -> Path:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f"""
+[sites.local]
+platform = "listing"
+base_url = "{url}"
+listing_url = "{url}/jobs/"
+job_link_css = "a.job::attr(href)"
+""")
+    return sites
+
+
+def test_retry_after_is_honoured(tmp_path: Path) -> None:
+    listing = '<html><body><a class="job" href="/job/1/">1</a></body></html>'
+    routes = {
+        "/jobs/": [Reply(429, "slow down", {"Retry-After": "2"}), Reply(200, listing)],
+        "/job/1/": [Reply(503, "busy", {"Retry-After": "1"}), Reply(200, job_page(1))],
+    }
+    with MockServer(routes) as server:
+        sites = local_site(tmp_path, server.url)
+        db = f"sqlite:///{tmp_path / 'ra.db'}"
+        result = run("crawl", "--sites", str(sites), "--db", db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, second = server.hits["/jobs/"]
+    assert second - first >= 2.0
+    assert len(server.hits["/job/1/"]) == 2
+    [ad] = _export(db)
+    assert ad["title"] == "Lasser 1" and ad["locations"][0]["city"] == "Gent"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("120", 120.0), (b"5", 5.0), ("", None), (None, None), ("soon", None),
+    ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+])
+def test_retry_after_header_values(value, expected) -> None:
+    now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+    assert retry_after_seconds(value, now) == expected
+
+
+def test_retry_after_date_in_the_past_is_zero() -> None:
+    now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC) + timedelta(hours=1)
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:30 GMT", now) == 0.0
