@@ -85,7 +85,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         "duration_months": months,
         "duration_open_ended": open_ended,
         "working_time": contracts.working_time(employment_type, _str(raw.get("hours_raw")),
-                                               contract_raw, title),
+                                               contract_raw, title, description=description),
         "hours_per_week": contracts.hours_per_week(_str(raw.get("hours_raw")), contract_raw, title,
                                                    description),
         "remote": remote,

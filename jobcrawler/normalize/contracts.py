@@ -164,9 +164,9 @@ def duration(*texts: str | None) -> tuple[int | None, bool | None]:
     return None, None
 
 
-def working_time(*texts: str | None) -> str | None:
-    """``full_time`` or ``part_time``."""
-    for text in _texts(texts):
+def working_time(*texts: str | None, description: str | None = None) -> str | None:
+    """``full_time`` or ``part_time``: short statements first, then the description."""
+    for text in _texts([*texts, description]):
         part, full = _PART_TIME.search(text), _FULL_TIME.search(text)
         if part and (not full or part.start() < full.start()):
             return "part_time"

@@ -80,7 +80,9 @@ def _print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
-    print(f"run {result.run_id}: {'ok' if result.exit_status == 0 else 'some sites failed'}")
+    skipped = sum(1 for s in result.sites if s.status == "skipped")
+    note = f" ({skipped} skipped)" if skipped else ""
+    print(f"run {result.run_id}: {'ok' if result.exit_status == 0 else 'some sites failed'}{note}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
+from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
 
 if TYPE_CHECKING:
@@ -55,7 +57,8 @@ class RunResult:
 
     @property
     def exit_status(self) -> int:
-        return EXIT_OK if all(s.status == "ok" for s in self.sites) else EXIT_SITES_FAILED
+        failed = any(s.status == "failed" for s in self.sites)
+        return EXIT_SITES_FAILED if failed else EXIT_OK
 
 
 def crawl_settings(mode: str, db_url: str | None, extra: dict[str, Any] | None = None) -> Settings:
@@ -86,9 +89,14 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     process = CrawlerProcess(settings)
     crawlers = []
     results = []
+    fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
     for site in sites:
         result = SiteResult(site=site.name, platform=site.platform)
         results.append(result)
+        if mode == "replay" and not (fixtures_dir / site.name / INDEX).exists():
+            result.status = "skipped"
+            result.problems.append(f"no fixtures in {fixtures_dir / site.name}: skipped")
+            continue
         try:
             spider_cls = process.spider_loader.load(site.platform)
         except KeyError:
@@ -119,7 +127,7 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         if stats.get("jobcrawler/run/unrecorded"):
             result.problems.append("the database could not record this crawl")
         result.status = "ok" if not result.problems else "failed"
-    failed = [r.site for r in results if r.status != "ok"]
+    failed = [r.site for r in results if r.status == "failed"]
     finish_run(engine, run_id, status="failed" if failed else "ok",
                message=f"failed: {', '.join(failed)}" if failed else None)
     return RunResult(run_id=run_id, sites=results)

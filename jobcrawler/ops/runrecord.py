@@ -85,7 +85,7 @@ def finish_run(engine: Engine, run_id: int, status: str | None = None,
                      "dropped", "errors"):
             setattr(run, name, sum(getattr(s, name) for s in sites))
         if status is None:
-            status = "ok" if sites and all(s.status == "ok" for s in sites) else "failed"
+            status = "ok" if all(s.status == "ok" for s in sites) else "failed"
         run.status = status
         run.message = message
         run.finished_at = utcnow()
@@ -139,6 +139,7 @@ def _stat(stats: dict[str, Any], prefix: str) -> int:
 def site_errors(stats: dict[str, Any]) -> int:
     """Errors of one site's crawl: callback exceptions, requests given up, items not stored."""
     return (_stat(stats, "spider_exceptions/") + stats.get("retry/max_reached", 0)
+            + _stat(stats, "jobcrawler/errors/")
             + stats.get("jobcrawler/store/failed", 0) + stats.get("jobcrawler/normalize/failed", 0))
 
 
@@ -167,6 +168,9 @@ def judge(stats: dict[str, Any], finish_reason: str | None, previous: int | None
     seen = stats.get("jobcrawler/store/seen", 0)
     if previous and seen < previous * min_ratio:
         problems.append(f"saw {seen} ads, under {min_ratio:.0%} of the last clean crawl ({previous})")
+    for key, count in sorted(stats.items()):
+        if key.startswith("jobcrawler/errors/"):
+            problems.append(f"{key.rsplit('/', 1)[-1].replace('_', ' ')} ({count})")
     if gave_up := stats.get("retry/max_reached", 0):
         problems.append(f"{gave_up} request(s) failed after all retries")
     return problems

@@ -70,7 +70,10 @@ class JobSpider(scrapy.Spider):
         return f"{self.base_url}/{path.lstrip('/')}"
 
     def new_item(self, response: Response, **fields: Any) -> JobPosting:
-        """An item for ``response`` with the site's identity and hints filled in."""
+        """An item for ``response`` with the site's identity and hints filled in.
+
+        "Label: value" lines of the description fill the raw fields the structured data lacks.
+        """
         item = JobPosting(
             source=self.site,
             url=response.url,
@@ -80,9 +83,12 @@ class JobSpider(scrapy.Spider):
             language_hint=self.language,
             crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        for key, value in fields.items():
-            if value not in (None, "", []):
-                setattr(item, key, value)
+        labelled: dict[str, Any] = labelled_values(html_to_text(fields.get("description_html")))
+        if "location_raw" in labelled:
+            labelled["location_raw"] = [labelled["location_raw"]]
+        for key, value in {**labelled, **{k: v for k, v in fields.items()
+                                          if v not in (None, "", [])}}.items():
+            setattr(item, key, value)
         if item.agency and item.employer and fold(item.agency) == fold(item.employer):
             item.employer = None  # an agency's JSON-LD names itself: the client is unknown
         return item
@@ -94,9 +100,9 @@ class JobSpider(scrapy.Spider):
 
 
 def page_fields(response: Response, description_css: str) -> dict[str, Any]:
-    """Raw item fields of a job page: JSON-LD JobPosting first, then the body's labelled lines.
+    """Raw item fields of a job page: its JSON-LD JobPosting, else the description element.
 
-    JSON-LD values win; "Contract type:"-style lines in the description fill what JSON-LD lacks.
+    JSON-LD values win over the description's "Contract type:"-style lines (see ``new_item``).
     """
     postings = job_postings(response)
     fields: dict[str, Any] = posting_fields(postings[0]) if postings else {}
@@ -104,11 +110,7 @@ def page_fields(response: Response, description_css: str) -> dict[str, Any]:
         body = response.css(description_css).get()
         if body:
             fields["description_html"] = body
-    labelled = labelled_values(html_to_text(fields.get("description_html")))
-    if "location_raw" in labelled:
-        labelled["location_raw"] = [labelled["location_raw"]]
-    for key, value in labelled.items():
-        fields.setdefault(key, value)
     if not fields.get("title"):
-        fields["title"] = (response.css("h1::text").get() or "").strip() or None
+        fields["title"] = (labelled_values(html_to_text(fields.get("description_html"))).get("title")
+                           or (response.css("h1::text").get() or "").strip() or None)
     return fields
