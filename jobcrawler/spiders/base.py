@@ -13,7 +13,7 @@ from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
 from jobcrawler.items import JobPosting
 from jobcrawler.normalize.text import fold, html_to_text
-from jobcrawler.sites import load_sites
+from jobcrawler.sites import SiteConfigError, load_sites
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -56,13 +56,23 @@ class JobSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JobSpider:
-        """``-a site=NAME`` alone: take the rest of the arguments from the site registry."""
+        """``-a site=NAME``: the site's registry table fills in the arguments not given.
+
+        A site name that is not in the registry is fine when the other arguments are given
+        (``-a site=test -a board=acme``); alone, it is an error.
+        """
         site = kwargs.get("site")
-        if site and "base_url" not in kwargs:
-            sites = load_sites(crawler.settings.get("JOBCRAWLER_SITES"))
-            if site not in sites:
+        if site:
+            try:
+                sites = load_sites(crawler.settings.get("JOBCRAWLER_SITES"))
+            except SiteConfigError:
+                if set(kwargs) == {"site"}:
+                    raise
+                sites = {}
+            if site in sites:
+                kwargs = {**sites[site].spider_kwargs(), **kwargs}
+            elif set(kwargs) == {"site"}:
                 raise ValueError(f"site {site!r} is not in the registry ({', '.join(sites)})")
-            kwargs = {**sites[site].spider_kwargs(), **kwargs}
         return super().from_crawler(crawler, *args, **kwargs)
 
     def url(self, path: str) -> str:

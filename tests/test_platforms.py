@@ -1,0 +1,175 @@
+"""Platform spiders: the error cases of every list endpoint, and the field mappings, in-process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scrapy.http import TextResponse
+
+from jobcrawler.extract import platforms
+from jobcrawler.items import JobPosting
+from jobcrawler.spiders.platforms import (
+    AshbySpider,
+    GreenhouseSpider,
+    LeverSpider,
+    RecruiteeSpider,
+    SmartRecruitersSpider,
+    WorkdaySpider,
+)
+from tests.test_spiders import make_spider
+
+SPIDERS = {
+    "greenhouse": (GreenhouseSpider, {"board": "acme"}, {"jobs": []}),
+    "lever": (LeverSpider, {"company": "acme"}, []),
+    "recruitee": (RecruiteeSpider, {"company": "acme"}, {"offers": []}),
+    "ashby": (AshbySpider, {"board": "acme"}, {"jobs": []}),
+    "smartrecruiters": (SmartRecruitersSpider, {"company": "acme"},
+                        {"offset": 0, "limit": 100, "totalFound": 0, "content": []}),
+    "workday": (WorkdaySpider, {"base_url": "https://acme.wd3.myworkdayjobs.com", "tenant": "acme",
+                                "career_site": "External"}, {"total": 0, "jobPostings": []}),
+}
+
+
+def spider_and_response(platform: str, status: int = 200, body: bytes | str = b""):
+    cls, kwargs, _ = SPIDERS[platform]
+    spider = make_spider(cls, site=f"test-{platform}", **kwargs)
+    request = spider.list_request(0)
+    if isinstance(body, str):
+        body = body.encode()
+    response = TextResponse(request.url, status=status, body=body, request=request,
+                            headers={"Content-Type": "application/json"})
+    return spider, response
+
+
+def stats(spider) -> dict:
+    return spider.crawler.stats.get_stats()
+
+
+@pytest.mark.parametrize("platform", SPIDERS)
+def test_empty_board_gives_nothing_and_no_error(platform):
+    empty = SPIDERS[platform][2]
+    spider, response = spider_and_response(platform, body=json.dumps(empty))
+    assert list(spider.parse_list(response, offset=0)) == []
+    assert not any(k.startswith("jobcrawler/errors/") for k in stats(spider))
+
+
+@pytest.mark.parametrize("status", [404, 410])
+@pytest.mark.parametrize("platform", SPIDERS)
+def test_board_gone_is_reported(platform, status):
+    spider, response = spider_and_response(platform, status=status, body='{"message": "not found"}')
+    assert list(spider.parse_list(response, offset=0)) == []
+    assert stats(spider)["jobcrawler/errors/board_not_found"] == 1
+
+
+@pytest.mark.parametrize("body", ['{"jobs": [', "<html>Maintenance</html>", ""])
+@pytest.mark.parametrize("platform", SPIDERS)
+def test_malformed_response_is_reported(platform, body):
+    spider, response = spider_and_response(platform, body=body)
+    assert list(spider.parse_list(response, offset=0)) == []
+    assert stats(spider)["jobcrawler/errors/malformed_response"] == 1
+
+
+@pytest.mark.parametrize("platform", SPIDERS)
+def test_unexpected_shape_is_reported(platform):
+    spider, response = spider_and_response(platform, body='{"error": "rate limited"}' if platform != "lever"
+                                           else '{"ok": false, "error": "Document not found"}')
+    assert list(spider.parse_list(response, offset=0)) == []
+    assert stats(spider)["jobcrawler/errors/unexpected_shape"] == 1
+
+
+@pytest.mark.parametrize("platform", ["greenhouse", "lever", "recruitee", "ashby"])
+def test_postings_without_id_or_title_are_counted_drops(platform):
+    spider, response = spider_and_response(platform)
+    key = {"greenhouse": "jobs", "recruitee": "offers", "ashby": "jobs"}.get(platform)
+    postings = [{"id": 1}, "not an object", {"title": "no id"}]
+    body = json.dumps({key: postings} if key else postings)
+    response = response.replace(body=body.encode())
+    assert list(spider.parse_list(response, offset=0)) == []
+    assert stats(spider)["jobcrawler/dropped/malformed_posting"] == 3
+
+
+def test_lever_pages_until_a_short_page():
+    spider, response = spider_and_response("lever")
+    spider.page_size = 2
+    page = [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]
+    results = list(spider.parse_list(response.replace(body=json.dumps(page).encode()), offset=0))
+    assert [type(r).__name__ for r in results] == ["JobPosting", "JobPosting", "Request"]
+    assert "skip=2&limit=2" in results[-1].url
+    short = list(spider.parse_list(response.replace(body=b'[{"id": "c", "text": "C"}]'), offset=2))
+    assert len(short) == 1
+
+
+def test_workday_reports_truncation_at_the_cap_and_pages_within_it():
+    spider, response = spider_and_response("workday")
+    postings = [{"title": f"T{i}", "externalPath": f"/job/X/T_{i}"} for i in range(20)]
+    body = json.dumps({"total": 2000, "jobPostings": postings}).encode()
+    results = list(spider.parse_list(response.replace(body=body), offset=0))
+    assert stats(spider)["jobcrawler/errors/listing_truncated"] == 1
+    assert sum(1 for r in results if r.method == "POST") == 1  # the next page
+    assert json.loads(results[-1].body)["offset"] == 20
+
+
+def test_workday_detail_refused_is_reported_not_stored():
+    spider, _ = spider_and_response("workday")
+    detail_url = f"{spider.cxs}/job/X/T_1"
+    response = TextResponse(detail_url, status=403, body=b"Forbidden")
+    assert list(spider.parse_detail(response, summary={"title": "T"})) == []
+    assert stats(spider)["jobcrawler/errors/detail_refused"] == 1
+
+
+def test_smartrecruiters_detail_missing_keeps_the_list_data():
+    spider, _ = spider_and_response("smartrecruiters")
+    posting = {"id": "9", "name": "Verpleegkundige", "releasedDate": "2025-12-01T08:00:00Z",
+               "location": {"city": "Brugge", "country": "be"},
+               "company": {"identifier": "acme", "name": "Acme"}}
+    response = TextResponse("https://api.smartrecruiters.com/v1/companies/acme/postings/9",
+                            status=404, body=b"{}")
+    [item] = list(spider.parse_detail(response, posting=posting))
+    assert isinstance(item, JobPosting)
+    assert item.address_raw == [{"addressLocality": "Brugge", "addressCountry": "BE"}]
+    assert stats(spider)["jobcrawler/detail_missing"] == 1
+
+
+def test_spiders_need_their_keys():
+    with pytest.raises(ValueError, match="board"):
+        make_spider(GreenhouseSpider)
+    with pytest.raises(ValueError, match="tenant"):
+        make_spider(WorkdaySpider, base_url="https://x.wd1.myworkdayjobs.com")
+
+
+# --- mappings: wrong types never raise, structured values land in the structured fields -----
+
+GARBAGE = [{}, {"id": None}, {"id": 1, "title": 5}, {"id": 1, "text": ["x"]},
+           {"id": 1, "title": "T", "locations": "Gent", "offices": "x", "categories": [1],
+            "salary": "lots", "lists": {"a": 1}, "compensation": [], "location": 3}]
+
+
+@pytest.mark.parametrize("data", GARBAGE)
+@pytest.mark.parametrize("mapping", [platforms.greenhouse, platforms.lever, platforms.recruitee,
+                                     platforms.ashby])
+def test_mappings_survive_wrong_types(mapping, data):
+    result = mapping(data)
+    assert isinstance(result, dict)
+
+
+def test_recruitee_structured_values():
+    fields = platforms.recruitee({
+        "id": 1, "title": "Boekhouder", "employment_type_code": "fulltime_permanent",
+        "hybrid": True, "remote": False, "max_hours_per_week": "38",
+        "salary": {"min": "3000", "max": "3600", "period": "month", "currency": "EUR"},
+        "locations": [{"city": "Gent", "country_code": "BE", "postal_code": "9000"}]})
+    assert fields["employment_type_raw"] == "fulltime permanent"
+    assert fields["remote_raw"] == "hybrid" and fields["hours_raw"] == "38 hours per week"
+    assert fields["salary_structured"]["min"] == "3000"
+    assert fields["address_raw"] == [{"addressLocality": "Gent", "postalCode": "9000",
+                                      "addressCountry": "BE"}]
+
+
+def test_lever_keeps_lists_and_reads_salary_range():
+    fields = platforms.lever({
+        "id": "x", "text": "Dev", "description": "<p>Intro</p>",
+        "lists": [{"text": "Profile", "content": "<li>Fluent Dutch</li>"}],
+        "salaryRange": {"min": 50000, "max": 60000, "currency": "EUR", "interval": "per-year-salary"}})
+    assert "<h3>Profile</h3><ul><li>Fluent Dutch</li></ul>" in fields["description_html"]
+    assert fields["salary_structured"]["period"] == "year"
