@@ -16,7 +16,8 @@ VOLATILE = ("first_seen", "last_seen")
 UPDATE = os.environ.get("JOBCRAWLER_UPDATE_GOLDEN") == "1"
 DEMO_SITES = str(FIXTURES / "sites.toml")
 FIXTURE_SITES = ["adecco", "vivid", "demo-greenhouse", "demo-lever", "demo-recruitee", "demo-ashby",
-                 "demo-smartrecruiters", "demo-workday"]
+                 "demo-smartrecruiters", "demo-workday", "demo-personio", "demo-teamtailor",
+                 "demo-jsonld", "demo-jobtoolz"]
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict | None = None

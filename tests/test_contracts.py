@@ -85,7 +85,7 @@ def test_duration(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("Full-Time", "full_time"), ("Voltijds", "full_time"), ("Temps plein", "full_time"),
+    ("Full-Time", "full_time"), ("FULL_TIME", "full_time"), ("Voltijds", "full_time"), ("Temps plein", "full_time"),
     ("Vollzeit", "full_time"), ("Deeltijds", "part_time"), ("Temps partiel", "part_time"),
     ("Teilzeit", "part_time"), ("Part-time (4/5)", "part_time"), ("Mi-temps", "part_time"),
     ("CDI", None),

@@ -36,6 +36,8 @@ CASES = [
     ("Bruxelles, Belgique", [("Bruxelles", "Bruxelles", None, "BE-BRU", "BE")]),
     ("Ixelles", [("Ixelles", "Ixelles", None, "BE-BRU", "BE")]),
     ("Eupen", [("Eupen", "Eupen", "BE-WLG", "BE-WAL", "BE")]),
+    ("9120 Beveren, BE", [("Beveren-Waas", "Beveren-Kruibeke-Zwijndrecht", "BE-VOV", "BE-VLG", "BE")]),
+    ("3630 Maasmechelen", [("Maasmechelen", "Maasmechelen", "BE-VLI", "BE-VLG", "BE")]),
     # provinces and regions
     ("Oost-Vlaanderen", [(None, None, "BE-VOV", "BE-VLG", "BE")]),
     ("Flandre orientale", [(None, None, "BE-VOV", "BE-VLG", "BE")]),

@@ -173,3 +173,65 @@ def test_lever_keeps_lists_and_reads_salary_range():
         "salaryRange": {"min": 50000, "max": 60000, "currency": "EUR", "interval": "per-year-salary"}})
     assert "<h3>Profile</h3><ul><li>Fluent Dutch</li></ul>" in fields["description_html"]
     assert fields["salary_structured"]["period"] == "year"
+
+
+# --- the generic JSON-LD spider -----------------------------------------------------------------
+
+def test_jsonld_spider_modes():
+    from jobcrawler.spiders.jsonld import JobtoolzSpider, JsonLdSpider
+
+    robots = make_spider(JsonLdSpider, site="t", url="https://www.example.be/robots.txt")
+    assert robots.sitemap_mode and robots.base_url == "https://www.example.be"
+    listing = make_spider(JsonLdSpider, site="t", url="https://www.example.be/jobs",
+                          link_pattern="/job/")
+    assert not listing.sitemap_mode
+    jobtoolz = make_spider(JobtoolzSpider, site="t", company="acme", language="fr")
+    assert jobtoolz.start_url == "https://acme.jobtoolz.com/fr"
+    assert jobtoolz.link_pattern.search("https://acme.jobtoolz.com/fr/comptable-1")
+
+
+def test_listing_finds_links_in_anchors_and_embedded_json_on_its_own_host_only():
+    from jobcrawler.spiders.jsonld import JsonLdSpider
+
+    spider = make_spider(JsonLdSpider, site="t", url="https://jobs.example.be/list",
+                         link_pattern="/job/")
+    body = ('<a href="/job/1">1</a><a href="https://evil.example.com/job/2">x</a>'
+            '<script>var s={"u":"https:\\/\\/jobs.example.be\\/job\\/3"}</script>'
+            '<a rel="next" href="/list?page=2">next</a>').encode()
+    response = TextResponse("https://jobs.example.be/list", body=body,
+                            headers={"Content-Type": "text/html"})
+    urls = [r.url for r in spider.parse_listing(response, page=1)]
+    assert urls == ["https://jobs.example.be/job/1", "https://jobs.example.be/job/3",
+                    "https://jobs.example.be/list?page=2"]
+
+
+def test_microdata_posting_is_read_when_there_is_no_json_ld():
+    from parsel import Selector
+
+    from jobcrawler.extract.jsonld import microdata_postings
+
+    html = ('<div itemscope itemtype="http://schema.org/JobPosting"><h1 itemprop="title">Kok</h1>'
+            '<time itemprop="datePosted" datetime="2025-12-01">1 dec</time>'
+            '<div itemprop="description"><p>Vast contract</p></div>'
+            '<span itemprop="jobLocation" itemscope><span itemprop="addressLocality">Gent</span>'
+            '</span></div>')
+    [posting] = microdata_postings(Selector(text=html))
+    assert posting["title"] == "Kok" and posting["datePosted"] == "2025-12-01"
+    assert posting["jobLocation"]["address"]["addressLocality"] == "Gent"
+    assert "<p>Vast contract</p>" in posting["description"]
+
+
+def test_teamtailor_and_personio_mappings():
+    tt = platforms.teamtailor({"title": "Kok", "link": "https://x.be/jobs/1-kok", "guid": "g1",
+                               "remoteStatus": "fully",
+                               "locations": [{"city": "Gent", "country": "Belgium"},
+                                             {"name": "HQ"}]})
+    assert tt["location_raw"] == ["Gent, Belgium", "HQ"] and tt["remote_raw"] == "remote"
+    pe = platforms.personio({"id": "7", "name": "Kok", "office": "Gent",
+                             "additionalOffices": ["Brugge"], "employmentType": "permanent",
+                             "schedule": "full-time",
+                             "jobDescriptions": [{"name": "Taken", "value": "<p>Koken</p>"}]},
+                            "https://acme.jobs.personio.de")
+    assert pe["url"] == "https://acme.jobs.personio.de/job/7"
+    assert pe["location_raw"] == ["Gent", "Brugge"]
+    assert pe["description_html"] == "<h3>Taken</h3><p>Koken</p>"

@@ -139,3 +139,36 @@ def posting_fields(posting: dict[str, Any]) -> dict[str, Any]:
         "salary_structured": _salary(posting),
     }
     return {k: v for k, v in fields.items() if v not in (None, [], "")}
+
+
+def microdata_postings(selector: Selector) -> list[dict[str, Any]]:
+    """JobPosting microdata (``itemtype=".../JobPosting"``) in JSON-LD's shape, for pages without
+    JSON-LD."""
+    postings = []
+    for scope in selector.xpath('//*[@itemscope][contains(@itemtype, "schema.org/JobPosting")]'):
+        def prop(name: str, node: Any = scope) -> str | None:
+            found = node.xpath(f'.//*[@itemprop="{name}"]')
+            if not found:
+                return None
+            el = found[0]
+            value = (el.attrib.get("content") or el.attrib.get("datetime")
+                     or el.attrib.get("href") or " ".join(el.xpath(".//text()").getall()))
+            return value.strip() or None
+
+        description = scope.xpath('.//*[@itemprop="description"]')
+        address = scope.xpath('.//*[@itemprop="jobLocation"]')
+        posting: dict[str, Any] = {
+            "@type": "JobPosting", "title": prop("title"), "datePosted": prop("datePosted"),
+            "validThrough": prop("validThrough"), "employmentType": prop("employmentType"),
+            "description": description[0].get() if description else None,
+            "hiringOrganization": {"name": prop("name", scope.xpath(
+                './/*[@itemprop="hiringOrganization"]') or scope)} if scope.xpath(
+                './/*[@itemprop="hiringOrganization"]') else None,
+            "identifier": prop("identifier"),
+        }
+        if address:
+            posting["jobLocation"] = {"address": {
+                key: prop(key, address[0]) for key in
+                ("addressLocality", "addressRegion", "postalCode", "addressCountry")}}
+        postings.append({k: v for k, v in posting.items() if v is not None})
+    return postings

@@ -266,3 +266,28 @@ def personio(position: dict[str, Any], host: str) -> dict[str, Any]:
         "hours_raw": _text(position.get("schedule")),
         "description_html": _html_sections(*sections),
     })
+
+
+def teamtailor(item: dict[str, Any]) -> dict[str, Any]:
+    """An ``<item>`` of ``{slug}.teamtailor.com/jobs.rss`` (already read into a dict)."""
+    locations = []
+    for loc in item.get("locations") or []:
+        parts = [loc.get("city"), loc.get("country")] if loc.get("city") else [loc.get("name"),
+                                                                                 loc.get("country")]
+        if text := ", ".join(p for p in parts if p):
+            locations.append(text)
+    link = _text(item.get("link"))
+    guid = _text(item.get("guid"))
+    return _clean({
+        "source_id": guid or link,
+        "title": _text(item.get("title")),
+        "url": link,
+        "date_posted_raw": _text(item.get("pubDate")),
+        "location_raw": list(dict.fromkeys(locations)),
+        "remote_raw": _TEAMTAILOR_REMOTE.get((_text(item.get("remoteStatus")) or "").casefold()),
+        "description_html": _text(item.get("description")),
+    })
+
+
+_TEAMTAILOR_REMOTE = {"none": "on_site", "hybrid": "hybrid", "fully": "remote",
+                      "temporary": "hybrid", "remote": "remote"}

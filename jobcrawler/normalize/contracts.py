@@ -116,7 +116,8 @@ _DESCRIPTION_REMOTE = (
 
 
 def _texts(texts: Iterable[str | None]) -> list[str]:
-    return [t[:20000] for t in texts if isinstance(t, str) and t.strip()]
+    """The non-empty texts, platform codes made words ("FULL_TIME" reads as "FULL TIME")."""
+    return [t[:20000].replace("_", " ") for t in texts if isinstance(t, str) and t.strip()]
 
 
 def contract_type(*texts: str | None, description: str | None = None) -> str | None:

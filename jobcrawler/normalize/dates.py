@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _EPOCH_MS = re.compile(r"^\s*(\d{12,13})\s*$")
+_RFC822 = re.compile(r"^\s*(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{2}:\d{2}")
 _PREFIX = re.compile(
     r"^\s*(?:posted(?:\s+on)?|date\s+posted|posting\s+date|published(?:\s+on)?|publi[ée]e?\s+le|"
     r"publi[ée]e?|mis\s+en\s+ligne\s+le|date\s+de\s+publication|geplaatst\s+op|geplaatst|"
@@ -69,6 +71,11 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
         return _valid(int(m[1]), int(m[2]), int(m[3]))
     if m := _EPOCH_MS.match(raw):
         return datetime.fromtimestamp(int(m[1]) / 1000, tz=UTC).date()
+    if _RFC822.match(raw):
+        try:
+            return parsedate_to_datetime(raw).date()
+        except (TypeError, ValueError):
+            pass
     text = strip_prefix(raw)
     if m := _DMY.match(text):
         return _valid(int(m[3]), int(m[2]), int(m[1]))

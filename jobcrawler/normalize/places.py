@@ -127,6 +127,11 @@ def _candidates(part: str) -> tuple[Place, ...]:
                      and any(q.municipality == p.municipality for q in by_code))]
             if named:
                 return tuple(named)
+            # "9120 Beveren": the place of that postcode whose name starts with the text
+            prefixed = [p for p in by_code
+                        if p.kind == "locality" and fold(p.name).startswith(fold(rest))]
+            if len(prefixed) == 1:
+                return tuple(prefixed)
             if not by_code:
                 return lookup(rest)
         return tuple(p for p in by_code if p.kind == "municipality") or by_code

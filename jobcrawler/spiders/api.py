@@ -67,7 +67,7 @@ class ApiSpider(JobSpider):
         if response.status in GONE:
             self.report("board_not_found", response.url, f"HTTP {response.status}")
             return
-        data = self.load_json(response)
+        data = self.decode(response)
         if data is None:
             return
         postings = self.postings(data)
@@ -83,6 +83,10 @@ class ApiSpider(JobSpider):
         next_offset = self.next_offset(data, postings, offset)
         if next_offset is not None and postings:
             yield self.list_request(next_offset)
+
+    def decode(self, response: Response) -> Any:
+        """The list response's content (JSON here), or None when it cannot be read (reported)."""
+        return self.load_json(response)
 
     def load_json(self, response: Response) -> Any:
         """The response's JSON, or None (reported) when it is not JSON."""

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from scrapy.spiders import SitemapSpider
-
-from jobcrawler.spiders.base import JobSpider, page_fields
+from jobcrawler.spiders.base import page_fields
+from jobcrawler.spiders.jsonld import JsonLdSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -26,15 +25,13 @@ _POSTING_DATE = re.compile(
     r"(.{4,30})", re.IGNORECASE)
 
 
-class TalentBrewSpider(JobSpider, SitemapSpider):
-    """Every job page listed in a TalentBrew site's sitemap."""
+class TalentBrewSpider(JsonLdSpider):
+    """Every job page listed in a TalentBrew site's sitemap (the generic JSON-LD spider, with
+    TalentBrew's job URLs, meta tags, description element and Apply link)."""
 
     name = "talentbrew"
-    sitemap_rules = [(JOB_PATH.pattern, "parse_job")]
-
-    def __init__(self, *args: Any, sitemap_url: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sitemap_urls = [sitemap_url or self.url("/sitemap.xml")]
+    default_start = "/sitemap.xml"
+    default_link_pattern = JOB_PATH.pattern
 
     def parse_job(self, response: Response) -> Any:
         match = JOB_PATH.search(response.url.split("?", 1)[0])
