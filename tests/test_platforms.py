@@ -195,9 +195,9 @@ def test_listing_finds_links_in_anchors_and_embedded_json_on_its_own_host_only()
 
     spider = make_spider(JsonLdSpider, site="t", url="https://jobs.example.be/list",
                          link_pattern="/job/")
-    body = ('<a href="/job/1">1</a><a href="https://evil.example.com/job/2">x</a>'
-            '<script>var s={"u":"https:\\/\\/jobs.example.be\\/job\\/3"}</script>'
-            '<a rel="next" href="/list?page=2">next</a>').encode()
+    body = (b'<a href="/job/1">1</a><a href="https://evil.example.com/job/2">x</a>'
+            b'<script>var s={"u":"https:\\/\\/jobs.example.be\\/job\\/3"}</script>'
+            b'<a rel="next" href="/list?page=2">next</a>')
     response = TextResponse("https://jobs.example.be/list", body=body,
                             headers={"Content-Type": "text/html"})
     urls = [r.url for r in spider.parse_listing(response, page=1)]
@@ -235,3 +235,82 @@ def test_teamtailor_and_personio_mappings():
     assert pe["url"] == "https://acme.jobs.personio.de/job/7"
     assert pe["location_raw"] == ["Gent", "Brugge"]
     assert pe["description_html"] == "<h3>Taken</h3><p>Koken</p>"
+
+
+# --- XML feeds and HTML sites: the same error cases ---------------------------------------------
+
+def xml_spider(platform: str):
+    from jobcrawler.spiders.feeds import PersonioSpider, TeamtailorSpider
+
+    cls = {"personio": PersonioSpider, "teamtailor": TeamtailorSpider}[platform]
+    return make_spider(cls, site=f"test-{platform}", company="acme")
+
+
+@pytest.mark.parametrize(("platform", "body", "outcome"), [
+    ("personio", '<?xml version="1.0"?><workzag-jobs></workzag-jobs>', None),
+    ("teamtailor", '<rss version="2.0"><channel><title>x</title></channel></rss>', None),
+    ("personio", '{"jobs": [', "malformed_response"),
+    ("teamtailor", "", "malformed_response"),
+    ("personio", "<html><body>Maintenance</body></html>", "unexpected_shape"),
+    ("teamtailor", "<html><body>Maintenance</body></html>", "unexpected_shape"),
+    ("teamtailor", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;'
+                   '&a;&a;&a;&a;&a;&a;&a;">]><rss><channel><item><title>&b;&b;&b;</title><guid>1'
+                   "</guid></item></channel></rss>", "no expansion"),
+])
+def test_xml_feed_outcomes(platform, body, outcome):
+    spider = xml_spider(platform)
+    request = spider.list_request(0)
+    response = TextResponse(request.url, body=body.encode(), request=request,
+                            headers={"Content-Type": "application/xml"})
+    results = list(spider.parse_list(response, offset=0))
+    errors = {k.rsplit("/", 1)[-1] for k in stats(spider) if k.startswith("jobcrawler/errors/")}
+    if outcome == "no expansion":  # a feed declaring entities is refused, never expanded
+        assert results == [] and errors == {"malformed_response"}
+    elif outcome is None:
+        assert results == [] and not errors
+    else:
+        assert results == [] and errors == {outcome}
+
+
+def test_personio_falls_back_to_json_then_reports_a_gone_board():
+    spider = xml_spider("personio")
+    request = spider.list_request(0)
+    gone = TextResponse(request.url, status=404, body=b"", request=request)
+    [fallback] = list(spider.parse_list(gone, offset=0))
+    assert fallback.url == "https://acme.jobs.personio.de/search.json"
+    listing = TextResponse(fallback.url, body=b'[{"id": 5, "name": "Kok", "office": "Gent"}]')
+    [item] = list(spider.parse_json_fallback(listing))
+    assert item.source_id == "5" and item.location_raw == ["Gent"]
+    missing = TextResponse(fallback.url, status=404, body=b"")
+    assert list(spider.parse_json_fallback(missing)) == []
+    assert stats(spider)["jobcrawler/errors/board_not_found"] == 1
+
+
+@pytest.mark.parametrize("mode", ["sitemap", "listing"])
+def test_gone_start_url_is_reported_for_html_sites(mode):
+    from jobcrawler.spiders.jsonld import JsonLdSpider
+    from jobcrawler.spiders.vivid import VividResourcingSpider
+
+    if mode == "sitemap":
+        spider = make_spider(JsonLdSpider, site="t", url="https://x.be/sitemap.xml")
+        response = TextResponse("https://x.be/sitemap.xml", status=404, body=b"")
+        assert list(spider._parse_sitemap(response)) == []
+        not_xml = TextResponse("https://x.be/sitemap.xml", body=b"<html>oops</html>")
+        assert list(spider._parse_sitemap(not_xml)) == []
+        assert stats(spider)["jobcrawler/errors/malformed_response"] == 1
+    else:
+        spider = make_spider(VividResourcingSpider, site="t", base_url="https://x.be")
+        response = TextResponse("https://x.be/jobs/", status=410, body=b"")
+        assert list(spider.parse_listing(response, page=1)) == []
+    assert stats(spider)["jobcrawler/errors/board_not_found"] == 1
+
+
+@pytest.mark.parametrize("entity", ['<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">',
+                                    '<!ENTITY b SYSTEM "file:///etc/hostname">'])
+def test_sitemaps_never_expand_entities(entity):
+    from scrapy.utils.sitemap import Sitemap
+
+    body = (f'<?xml version="1.0"?><!DOCTYPE r [{entity}]><urlset '
+            'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://x.be/&b;</loc>'
+            "</url></urlset>").encode()
+    assert [u["loc"] for u in Sitemap(body)] == ["https://x.be/"]

@@ -9,21 +9,17 @@ no ads, and the run's exit status says so.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 
-from jobcrawler.spiders.base import JobSpider
+from jobcrawler.spiders.base import GONE, JobSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-logger = logging.getLogger(__name__)
 
-#: Statuses that mean "this board does not exist (any more)": handled, not filtered out.
-GONE = [404, 410]
 
 
 class ApiSpider(JobSpider):
@@ -101,8 +97,3 @@ class ApiSpider(JobSpider):
             self.drop("malformed_posting", response, "a posting without id or title")
             return
         yield self.new_item(response, **fields)
-
-    def report(self, reason: str, url: str, detail: str) -> None:
-        """A problem with the site itself, not with one ad: the crawl is not clean."""
-        self.crawler.stats.inc_value(f"jobcrawler/errors/{reason}")
-        logger.warning("%s: %s at %s (%s)", self.site, reason, url, detail)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Statuses that mean "this board or listing does not exist (any more)": handled and reported.
+GONE = [404, 410]
+
 
 class JobSpider(scrapy.Spider):
     """Base of the platform spiders.
@@ -102,6 +105,12 @@ class JobSpider(scrapy.Spider):
         if item.agency and item.employer and fold(item.agency) == fold(item.employer):
             item.employer = None  # an agency's JSON-LD names itself: the client is unknown
         return item
+
+    def report(self, reason: str, url: str, detail: str) -> None:
+        """A problem with the site itself, not with one ad (stats ``jobcrawler/errors/<reason>``):
+        the crawl is then not clean, closes no ads, and the run's exit status says so."""
+        self.crawler.stats.inc_value(f"jobcrawler/errors/{reason}")
+        logger.warning("%s: %s at %s (%s)", self.site, reason, url, detail)
 
     def drop(self, reason: str, response: Response, detail: str = "") -> None:
         """Count and log a page that gives no item (stats key ``jobcrawler/dropped/<reason>``)."""

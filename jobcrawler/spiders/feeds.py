@@ -1,17 +1,20 @@
 """Spiders of XML job feeds (Personio's XML, Teamtailor's RSS) on the JSON API base: the feed is
 read into plain dicts and mapped by :mod:`jobcrawler.extract.platforms`.
 
-XML is parsed by parsel's safe parser: entities are not resolved and nothing is fetched, so
-"billion laughs" and external-entity feeds cannot expand or reach out.
+XML is parsed with entity resolution, DTD loading and network access off, and a feed that declares
+entities is refused outright: "billion laughs" and external-entity feeds can neither expand nor
+reach out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import scrapy
+from lxml import etree
 from parsel import Selector
 
 from jobcrawler.extract import platforms
@@ -30,18 +33,31 @@ def _text(node: Selector, name: str) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+def safe_xml(body: bytes) -> Selector | None:
+    """A selector over an XML document, or None when it is not XML or declares entities."""
+    body = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not body.startswith(b"<") or _ENTITY_DECLARATION.search(body[:65536]):
+        return None
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
+                             huge_tree=False, recover=False)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    return Selector(root=root, type="xml")
+
+
 class XmlFeedSpider(ApiSpider):
     """A feed answered in one XML document."""
 
     def decode(self, response: Response) -> Any:
-        text = response.text if hasattr(response, "text") else ""
-        if not text.strip().lstrip("\ufeff").startswith("<"):
-            self.report("malformed_response", response.url, "not XML")
-            return None
-        selector = Selector(text=text.lstrip("\ufeff"), type="xml")
-        if not selector.xpath("/*"):
-            self.report("malformed_response", response.url, "unreadable XML")
-            return None
+        selector = safe_xml(response.body)
+        if selector is None:
+            self.report("malformed_response", response.url,
+                        "not XML, or XML declaring entities (refused)")
         return selector
 
 

@@ -15,9 +15,10 @@ from urllib.parse import urlparse
 
 import scrapy
 from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import Sitemap
 
 from jobcrawler.extract.jsonld import job_postings, microdata_postings, posting_fields
-from jobcrawler.spiders.base import JobSpider
+from jobcrawler.spiders.base import GONE, JobSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -52,13 +53,29 @@ class JsonLdSpider(JobSpider, SitemapSpider):
     async def start(self) -> Any:
         if self.sitemap_mode:  # SitemapSpider reads sitemaps, sitemap indexes and robots.txt
             async for request in super().start():
+                request.meta["handle_httpstatus_list"] = GONE
                 yield request
         else:
-            yield scrapy.Request(self.start_url, callback=self.parse_listing,
-                                 cb_kwargs={"page": 1})
+            yield scrapy.Request(self.start_url, callback=self.parse_listing, cb_kwargs={"page": 1},
+                                 meta={"handle_httpstatus_list": GONE})
+
+    def _parse_sitemap(self, response: Response) -> Any:
+        """SitemapSpider's, with a start URL that is gone or not a sitemap reported."""
+        if response.status in GONE:
+            self.report("board_not_found", response.url, f"HTTP {response.status}")
+            return ()
+        if response.url == self.start_url and not response.url.endswith("/robots.txt"):
+            body = self._get_sitemap_body(response)
+            if body is None or Sitemap(body).type not in ("urlset", "sitemapindex"):
+                self.report("malformed_response", response.url, "not a sitemap")
+                return ()
+        return super()._parse_sitemap(response)
 
     def parse_listing(self, response: Response, page: int) -> Iterator[Any]:
         """Job links of a listing page, including URLs in embedded JSON, and the next page."""
+        if response.status in GONE:
+            self.report("board_not_found", response.url, f"HTTP {response.status}")
+            return
         candidates = response.css("a::attr(href)").getall()
         candidates += _URL_IN_TEXT.findall(response.text.replace("\\/", "/"))  # JSON escapes
         seen = set()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 
-from jobcrawler.spiders.base import JobSpider, page_fields
+from jobcrawler.spiders.base import GONE, JobSpider, page_fields
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -40,9 +40,13 @@ class ListingSpider(JobSpider):
         self.description_css = description_css or self.description_css
 
     async def start(self) -> Any:
-        yield scrapy.Request(self.listing_url, callback=self.parse_listing, cb_kwargs={"page": 1})
+        yield scrapy.Request(self.listing_url, callback=self.parse_listing, cb_kwargs={"page": 1},
+                             meta={"handle_httpstatus_list": GONE})
 
     def parse_listing(self, response: Response, page: int) -> Any:
+        if response.status in GONE:
+            self.report("board_not_found", response.url, f"HTTP {response.status}")
+            return
         links = response.css(self.job_link_css).getall()
         if not links:
             self.crawler.stats.inc_value("jobcrawler/listing/empty_page")

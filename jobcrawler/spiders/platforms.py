@@ -13,7 +13,8 @@ from urllib.parse import quote
 import scrapy
 
 from jobcrawler.extract import platforms
-from jobcrawler.spiders.api import GONE, ApiSpider
+from jobcrawler.spiders.api import ApiSpider
+from jobcrawler.spiders.base import GONE
 
 if TYPE_CHECKING:
     from scrapy.http import Response
