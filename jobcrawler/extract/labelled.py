@@ -26,25 +26,47 @@ LABELS: dict[str, tuple[str, ...]] = {
                   "Vacaturenummer", "Referenz"),
 }
 _LABEL_TO_FIELD = {label.casefold(): name for name, labels in LABELS.items() for label in labels}
-_LABEL = re.compile(
+# A label is found by looking back from each colon (few per text), not by trying ~100 labels at
+# every position of the text: linear and fast on long or hostile input.
+_LABEL_BEFORE_COLON = re.compile(
     r"(" + "|".join(sorted((re.escape(lbl) for lbl in _LABEL_TO_FIELD), key=len, reverse=True))
-    + r")\s*:\s*",
+    + r")[ \t]*\Z",
     re.IGNORECASE,
 )
+_COLON = re.compile(r":[ \t]*")
+_LONGEST_LABEL = max(len(label) for label in _LABEL_TO_FIELD) + 4
+
+
+class _Label:
+    """Where one label starts and its value begins."""
+
+    __slots__ = ("end", "name", "start")
+
+    def __init__(self, name: str, start: int, end: int) -> None:
+        self.name, self.start, self.end = name, start, end
+
+
+def _labels(text: str, flattened: bool) -> list[_Label]:
+    found = []
+    for colon in _COLON.finditer(text):
+        window_start = max(0, colon.start() - _LONGEST_LABEL)
+        m = _LABEL_BEFORE_COLON.search(text, window_start, colon.start())
+        if m and _starts_label(text, m.start(), m[1], flattened):
+            found.append(_Label(m[1], m.start(), colon.end()))
+    return found
 # In text that lost its line breaks, a value ends where a capital follows a non-space directly
 # ("Freelance 9 months+Role Overview", "Food ManufacturingLocation").
 _RUN_ON = re.compile(r"(?<=[a-z0-9+)\].!?])(?=[A-Z][a-z])")
 _MAX_VALUE = 200
 
 
-def _starts_label(text: str, match: re.Match[str], flattened: bool) -> bool:
+def _starts_label(text: str, start: int, label: str, flattened: bool) -> bool:
     """A label starts a line or a new phrase, not the middle of a word ("Relocation:")."""
-    start = match.start()
     if start == 0 or not text[start - 1].isalpha():
         return True
     # "ManagerIndustry:", "ASAPLength:": text whose line breaks were lost joins a value and the
     # next label
-    return match[1][0].isupper() and (flattened or text[start - 1].islower())
+    return label[0].isupper() and (flattened or text[start - 1].islower())
 
 
 def labelled_values(text: str | None) -> dict[str, str]:
@@ -58,13 +80,13 @@ def labelled_values(text: str | None) -> dict[str, str]:
     text = text[:100000]
     flattened = "\n" not in text.strip()
     found: dict[str, str] = {}
-    matches = [m for m in _LABEL.finditer(text) if _starts_label(text, m, flattened)]
+    matches = _labels(text, flattened)
     for i, match in enumerate(matches):
-        field = _LABEL_TO_FIELD[match[1].casefold()]
+        field = _LABEL_TO_FIELD[match.name.casefold()]
         if field in found:
             continue
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[match.end(): end].split("\n", 1)[0]
+        end = matches[i + 1].start if i + 1 < len(matches) else len(text)
+        value = text[match.end: end].split("\n", 1)[0]
         if flattened:
             value = _RUN_ON.split(value, 1)[0]
         value = value.strip(" \t-–•|")

@@ -21,17 +21,25 @@ NORMALIZED_FIELDS = (
 )
 
 
+#: Raw statements (a date, a contract line, a salary) longer than this are cut before matching:
+#: no real one is longer, and rules stay fast on garbage.
+STATEMENT_LIMIT = 300
+#: How much of a description the text rules read.
+DESCRIPTION_LIMIT = 20_000
+
+
 def _as_list(value: Any) -> list[str]:
+    """Strings of a raw value that may be one string or a list, each cut to a statement's length."""
     if isinstance(value, str):
-        return [value]
+        value = [value]
     if isinstance(value, list | tuple):
-        return [v for v in value if isinstance(v, str) and v.strip()]
+        return [v[:STATEMENT_LIMIT] for v in value if isinstance(v, str) and v.strip()]
     return []
 
 
-def _str(value: Any) -> str | None:
+def _str(value: Any, limit: int = STATEMENT_LIMIT) -> str | None:
     if isinstance(value, str):
-        return value
+        return value[:limit]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
@@ -48,16 +56,18 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     country = _str(raw.get("country_hint") or raw.get("country"))
     country = country.upper() if country and len(country) == 2 else None
 
-    description = text.clean_text(_str(raw.get("description_text"))) if raw.get(
-        "description_text") else text.html_to_text(_str(raw.get("description_html")))
+    description = text.clean_text(_str(raw.get("description_text"), 10 * DESCRIPTION_LIMIT)) if raw.get(
+        "description_text") else text.html_to_text(_str(raw.get("description_html"), 10 * DESCRIPTION_LIMIT))
+    scanned = description[:DESCRIPTION_LIMIT] if description else None
     title = _str(raw.get("title"))
     contract_raw = _str(raw.get("contract_raw"))
     employment_type = _str(raw.get("employment_type_raw"))
     if isinstance(raw.get("employment_type_raw"), list):
         employment_type = ", ".join(_as_list(raw["employment_type_raw"]))
 
-    location_texts = [places.address_to_text(a) for a in raw.get("address_raw") or []
-                      if isinstance(a, Mapping)]
+    addresses = raw.get("address_raw")
+    addresses = addresses if isinstance(addresses, list) else [addresses]
+    location_texts = [places.address_to_text(a) for a in addresses if isinstance(a, Mapping)]
     location_texts += _as_list(raw.get("location_raw"))
     locations = places.parse_locations([t for t in location_texts if t], country)
 
@@ -67,34 +77,34 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
 
     months, open_ended = contracts.duration(_str(raw.get("duration_raw")), contract_raw, title)
     remote = contracts.remote(_str(raw.get("remote_raw")), *_as_list(raw.get("location_raw")),
-                              contract_raw, title, description=description)
+                              contract_raw, title, description=scanned)
     if remote is None and places.mentions_remote(location_texts):
         remote = "remote"
 
     structured_salary = raw.get("salary_structured")
     return {
         "description_text": description,
-        "description_html": text.sanitize_html(_str(raw.get("description_html"))),
+        "description_html": text.sanitize_html(_str(raw.get("description_html"), 10 * DESCRIPTION_LIMIT)),
         "date_posted": _iso(dates.parse_date(_str(raw.get("date_posted_raw")), crawled_at)),
         "valid_through": _iso(dates.parse_date(_str(raw.get("valid_through_raw")), crawled_at)),
         "start_date": _iso(start_date),
         "start_asap": start_asap,
         "locations": locations,
         "contract_type": contracts.contract_type(employment_type, contract_raw, title,
-                                                 description=description),
+                                                 description=scanned),
         "duration_months": months,
         "duration_open_ended": open_ended,
         "working_time": contracts.working_time(employment_type, _str(raw.get("hours_raw")),
-                                               contract_raw, title, description=description),
+                                               contract_raw, title, description=scanned),
         "hours_per_week": contracts.hours_per_week(_str(raw.get("hours_raw")), contract_raw, title,
-                                                   description),
+                                                   scanned),
         "remote": remote,
-        "languages_required": languages.languages_required(description),
-        "ad_language": languages.ad_language(description),
+        "languages_required": languages.languages_required(scanned),
+        "ad_language": languages.ad_language(scanned),
         "salary": salary.parse_salary(
             _str(raw.get("salary_raw")),
             structured_salary if isinstance(structured_salary, Mapping) else None),
-        "experience_years_min": experience.experience_years_min(description),
+        "experience_years_min": experience.experience_years_min(scanned),
     }
 
 
