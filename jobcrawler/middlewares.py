@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
@@ -78,3 +81,58 @@ class RetryAfterMiddleware(RetryMiddleware):
         slot = downloader.slots.get(key)
         if slot is not None:
             slot.delay = max(slot.delay, min(wait, self.max_wait))
+
+
+_PRIVATE_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def is_private_host(host: str) -> bool:
+    """True for loopback, private, link-local and reserved IP literals and local-only names.
+
+    Names are not resolved here (that would block the crawl); a public name that resolves to a
+    private address is not caught.
+    """
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(_PRIVATE_NAMES):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return (address.is_private or address.is_loopback or address.is_link_local
+            or address.is_reserved or address.is_multicast or address.is_unspecified)
+
+
+class SafeUrlMiddleware:
+    """Only http(s), and no private or loopback hosts unless the site itself is configured there.
+
+    A site whose ``base_url`` is on 127.0.0.1 (tests, a local mirror) may fetch that host; a link
+    or redirect from page content to another private address is refused and counted as
+    ``jobcrawler/refused/<reason>``. ``JOBCRAWLER_ALLOW_PRIVATE_HOSTS = True`` lifts the host rule.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.allow_private = crawler.settings.getbool("JOBCRAWLER_ALLOW_PRIVATE_HOSTS")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SafeUrlMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        parsed = urlparse(request.url)
+        if parsed.scheme not in ("http", "https"):
+            self._refuse(request, "scheme", f"scheme {parsed.scheme!r}")
+        host = parsed.hostname or ""
+        if self.allow_private or not is_private_host(host):
+            return
+        spider = self.crawler.spider
+        configured = {urlparse(getattr(spider, "base_url", "") or "").hostname}
+        configured.add(urlparse(getattr(spider, "start_url", "") or "").hostname)
+        if host not in configured:
+            self._refuse(request, "private_host", f"private or loopback host {host!r}")
+
+    def _refuse(self, request: Request, reason: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"jobcrawler/refused/{reason}")
+        logger.warning("Refused %s: %s", request.url, detail)
+        raise IgnoreRequest(f"refused: {detail}")

@@ -59,9 +59,13 @@ TELNETCONSOLE_ENABLED = False
 RETRY_ENABLED = True
 # Scrapy's retry middleware, replaced by one that honours Retry-After on 429 and 503.
 DOWNLOADER_MIDDLEWARES = {
+    "jobcrawler.middlewares.SafeUrlMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "jobcrawler.middlewares.RetryAfterMiddleware": 550,
 }
+# Fetch private/loopback hosts other than the site's own configured host (off: a page cannot
+# send the crawler to the local network).
+JOBCRAWLER_ALLOW_PRIVATE_HOSTS = False
 RETRY_AFTER_MAX = 120
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
