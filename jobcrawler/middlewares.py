@@ -136,3 +136,25 @@ class SafeUrlMiddleware:
         self.crawler.stats.inc_value(f"jobcrawler/refused/{reason}")
         logger.warning("Refused %s: %s", request.url, detail)
         raise IgnoreRequest(f"refused: {detail}")
+
+
+class DownloadErrorMiddleware:
+    """The last word on a download that failed for good (after retries): one warning line and a
+    ``jobcrawler/download_errors/<error>`` count instead of a traceback per URL. A crawl with such
+    errors did not see everything, so it is not clean and closes no ads."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DownloadErrorMiddleware:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return
+        name = type(exception).__name__
+        self.crawler.stats.inc_value(f"jobcrawler/download_errors/{name}")
+        logger.warning("Could not download %s: %s: %s", request.url, name,
+                       str(exception)[:200] or "no detail")
+        raise IgnoreRequest(f"download failed: {name}") from exception

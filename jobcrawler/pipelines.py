@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +101,8 @@ class StorePipeline(_Pipeline):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.batch_size = crawler.settings.getint("JOBCRAWLER_STORE_BATCH_SIZE", 500)
+        self.flush_seconds = crawler.settings.getfloat("JOBCRAWLER_STORE_FLUSH_SECONDS", 30.0)
+        self.last_flush = time.monotonic()
         self.spool_dir = Path(crawler.settings.get("JOBCRAWLER_SPOOL_DIR", "spool"))
         self.buffer: list[dict[str, Any]] = []
         self.spool_path: Path | None = None
@@ -108,7 +111,8 @@ class StorePipeline(_Pipeline):
         adapter = ItemAdapter(item)
         self.buffer.append(adapter.asdict())
         self.stats.inc_value("jobcrawler/store/seen")
-        if len(self.buffer) >= self.batch_size:
+        if (len(self.buffer) >= self.batch_size
+                or time.monotonic() - self.last_flush >= self.flush_seconds):
             self.flush()
         return item
 
@@ -121,6 +125,7 @@ class StorePipeline(_Pipeline):
                          self.spool_path)
 
     def flush(self) -> None:
+        self.last_flush = time.monotonic()
         items, self.buffer = self.buffer, []
         if not items:
             return

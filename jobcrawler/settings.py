@@ -15,6 +15,8 @@ JOBCRAWLER_DB_URL = None
 JOBCRAWLER_SITES = None
 # Items are written to the database in batches of this size (one statement per batch).
 JOBCRAWLER_STORE_BATCH_SIZE = 500
+# ...or every this many seconds, whichever comes first (a killed crawl loses at most that much).
+JOBCRAWLER_STORE_FLUSH_SECONDS = 30
 # Where items go that could not be written (database down): one JSON Lines file per run.
 JOBCRAWLER_SPOOL_DIR = "spool"
 # A clean run that saw fewer ads than this share of the last clean run of the same site closes none.
@@ -59,7 +61,8 @@ TELNETCONSOLE_ENABLED = False
 RETRY_ENABLED = True
 # Scrapy's retry middleware, replaced by one that honours Retry-After on 429 and 503.
 DOWNLOADER_MIDDLEWARES = {
-    "jobcrawler.middlewares.SafeUrlMiddleware": 50,
+    "jobcrawler.middlewares.DownloadErrorMiddleware": 40,
+    "jobcrawler.middlewares.SafeUrlMiddleware": 45,  # before offsite (50): refused, counted
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "jobcrawler.middlewares.RetryAfterMiddleware": 550,
 }

@@ -17,6 +17,7 @@ class Reply:
     status: int = 200
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    delay: float = 0.0
 
 
 class MockServer:
@@ -45,6 +46,8 @@ class MockServer:
                     self.end_headers()
                     return
                 reply = replies[min(len(server.hits[path]), len(replies)) - 1]
+                if reply.delay:
+                    time.sleep(reply.delay)
                 body = reply.body.encode() if isinstance(reply.body, str) else reply.body
                 self.send_response(reply.status)
                 for key, value in reply.headers.items():
@@ -56,7 +59,11 @@ class MockServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a client that hangs up (a cancelled oversized download) is expected
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

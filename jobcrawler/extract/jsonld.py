@@ -85,6 +85,9 @@ def _addresses(posting: dict[str, Any]) -> list[dict[str, Any]]:
     places = places if isinstance(places, list) else [places]
     out = []
     for place in places:
+        if isinstance(place, str) and place.strip():  # a bare place name where a Place belongs
+            out.append({"addressLocality": place.strip()})
+            continue
         if not isinstance(place, dict):
             continue
         address = place.get("address", place)

@@ -139,7 +139,7 @@ def _stat(stats: dict[str, Any], prefix: str) -> int:
 def site_errors(stats: dict[str, Any]) -> int:
     """Errors of one site's crawl: callback exceptions, requests given up, items not stored."""
     return (_stat(stats, "spider_exceptions/") + stats.get("retry/max_reached", 0)
-            + _stat(stats, "jobcrawler/errors/")
+            + _stat(stats, "jobcrawler/errors/") + _stat(stats, "jobcrawler/download_errors/")
             + stats.get("jobcrawler/store/failed", 0) + stats.get("jobcrawler/normalize/failed", 0))
 
 
@@ -171,6 +171,8 @@ def judge(stats: dict[str, Any], finish_reason: str | None, previous: int | None
     for key, count in sorted(stats.items()):
         if key.startswith("jobcrawler/errors/"):
             problems.append(f"{key.rsplit('/', 1)[-1].replace('_', ' ')} ({count})")
+    if failed_downloads := _stat(stats, "jobcrawler/download_errors/"):
+        problems.append(f"{failed_downloads} page(s) could not be downloaded")
     if gave_up := stats.get("retry/max_reached", 0):
         problems.append(f"{gave_up} request(s) failed after all retries")
     return problems

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
 import scrapy
+from parsel import Selector
 
 from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
@@ -118,18 +119,29 @@ class JobSpider(scrapy.Spider):
         logger.warning("Dropped %s: %s%s", response.url, reason, f" ({detail})" if detail else "")
 
 
+def page_selector(response: Response) -> Any:
+    """The response's selector, re-read as cp1252 when a page says UTF-8 but is not."""
+    if getattr(response, "encoding", "").lower().replace("-", "") in ("utf8", "utf_8"):
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Selector(text=response.body.decode("cp1252", errors="replace"), type="html")
+    return response
+
+
 def page_fields(response: Response, description_css: str) -> dict[str, Any]:
     """Raw item fields of a job page: its JSON-LD JobPosting, else the description element.
 
     JSON-LD values win over the description's "Contract type:"-style lines (see ``new_item``).
     """
-    postings = job_postings(response)
+    page = page_selector(response)
+    postings = job_postings(page)
     fields: dict[str, Any] = posting_fields(postings[0]) if postings else {}
     if not fields.get("description_html"):
-        body = response.css(description_css).get()
+        body = page.css(description_css).get()
         if body:
             fields["description_html"] = body
     if not fields.get("title"):
         fields["title"] = (labelled_values(html_to_text(fields.get("description_html"))).get("title")
-                           or (response.css("h1::text").get() or "").strip() or None)
+                           or (page.css("h1::text").get() or "").strip() or None)
     return fields

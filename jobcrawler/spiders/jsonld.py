@@ -18,7 +18,7 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap
 
 from jobcrawler.extract.jsonld import job_postings, microdata_postings, posting_fields
-from jobcrawler.spiders.base import GONE, JobSpider
+from jobcrawler.spiders.base import GONE, JobSpider, page_selector
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -94,7 +94,8 @@ class JsonLdSpider(JobSpider, SitemapSpider):
 
     def posting(self, response: Response) -> dict[str, Any] | None:
         """The page's JobPosting (JSON-LD first, microdata else), or None."""
-        postings = job_postings(response) or microdata_postings(response)
+        page = page_selector(response)
+        postings = job_postings(page) or microdata_postings(page)
         return postings[0] if postings else None
 
     def parse_job(self, response: Response) -> Any:

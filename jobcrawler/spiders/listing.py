@@ -62,8 +62,9 @@ class ListingSpider(JobSpider):
 
     def parse_job(self, response: Response) -> Any:
         fields = page_fields(response, self.description_css)
-        if not fields.get("title") and not fields.get("description_html"):
-            return self.drop("no_job_content", response, "no JSON-LD, title or description")
+        if not fields.get("title") or not fields.get("description_html"):
+            # a login or error page answered with 200 has a heading but no ad text
+            return self.drop("no_job_content", response, "no JSON-LD and no title with a description")
         match = re.search(self.id_pattern, response.url)
         source_id = match[1] if match else None
         fields.pop("url", None)

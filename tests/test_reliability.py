@@ -1,0 +1,133 @@
+"""A crawl that nothing on the web can crash or corrupt: hostile pages and a killed process,
+against a local server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.mockserver import MockServer, Reply
+from tests.test_cli import _export, run
+from tests.test_operations import job_page
+
+
+def listing_site(tmp_path: Path, url: str, **extra: str) -> Path:
+    sites = tmp_path / "sites.toml"
+    lines = [f'{k} = "{v}"' for k, v in extra.items()]
+    sites.write_text(f"""
+[sites.hostile]
+platform = "jsonld"
+url = "{url}/jobs/"
+link_pattern = "/job/"
+{chr(10).join(lines)}
+""")
+    return sites
+
+
+def html(body: str, charset: str = "utf-8") -> dict[str, str]:
+    return {"Content-Type": f"text/html; charset={charset}"}
+
+
+def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path: Path) -> None:
+    good = [f"/job/good-{i}/" for i in range(3)]
+    bad = {
+        "/job/cp1252/": Reply(200, job_page(9).replace("Lasser 9", "Lasser Liège").encode("cp1252"),
+                              html("", "utf-8")),
+        "/job/empty/": Reply(200, b""),
+        "/job/login/": Reply(200, "<html><body><h1>Log in</h1><form><input name=pw></form></body></html>"),
+        "/job/huge/": Reply(200, "<html><body>" + "x" * 11_000_000 + "</body></html>"),  # > 10 MB
+        "/job/loop/": Reply(302, "", {"Location": "/job/loop2/"}),
+        "/job/loop2/": Reply(302, "", {"Location": "/job/loop/"}),
+        "/job/bad-json-ld/": Reply(200, '<script type="application/ld+json">{"@type": "JobPosting", '
+                                        '"title": ["not", "a", "string"], "datePosted": 20251201, '
+                                        '"jobLocation": "Gent"}</script>'),
+        "/job/private-link/": Reply(302, "", {"Location": "http://10.0.0.1/steal"}),
+        "/job/error/": Reply(500, "oops"),
+    }
+    listing = "".join(f'<a href="{p}">{p}</a>' for p in [*good, *bad])
+    routes = {"/jobs/": [Reply(200, f"<html><body>{listing}</body></html>")],
+              **{p: [Reply(200, job_page(i))] for i, p in enumerate(good)},
+              **{p: [r] for p, r in bad.items()}}
+    with MockServer(routes) as server:
+        sites = listing_site(tmp_path, server.url)
+        db = f"sqlite:///{tmp_path / 'hostile.db'}"
+        result = run("crawl", "--sites", str(sites), "--db", db, "--log-file", str(tmp_path / "log"))
+    # the 500 page gave up after its retries: the site is reported, but nothing crashed
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    ads = {ad["title"]: ad for ad in _export(db)}
+    # wrong JSON-LD types are read as text where that makes sense, and kept raw
+    assert sorted(ads) == ["Lasser 0", "Lasser 1", "Lasser 2", "Lasser Liège", "not, a, string"]
+    assert ads["not, a, string"]["locations"][0]["city"] == "Gent"
+    con = sqlite3.connect(tmp_path / "hostile.db")
+    stats = json.loads(con.execute("SELECT stats FROM run_sites").fetchone()[0])
+    assert stats["jobcrawler/dropped/no_jobposting"] >= 2  # empty body, login page
+    # the redirect to 10.0.0.1 is refused (Scrapy's offsite filter or ours, whichever sees it first)
+    assert stats.get("offsite/filtered", 0) + stats.get("jobcrawler/refused/private_host", 0) == 1
+    assert stats.get("retry/max_reached") == 1
+    assert sum(v for k, v in stats.items() if k.startswith("jobcrawler/download_errors/")) == 1
+    log = (tmp_path / "log").read_text()
+    assert "max redirections" in log or "redirect" in log.lower()
+
+
+SLOW_SERVER = """
+import sys, time, json
+sys.path.insert(0, {root!r})
+from tests.mockserver import MockServer, Reply
+from tests.test_operations import job_page
+paths = [f"/job/{{i}}/" for i in range(40)]
+listing = "".join(f'<a href="{{p}}">x</a>' for p in paths)
+routes = {{"/jobs/": [Reply(200, listing)]}}
+routes.update({{p: [Reply(200, job_page(i), delay=0.5)] for i, p in enumerate(paths)}})
+with MockServer(routes) as server:
+    print(server.url, flush=True)
+    time.sleep(300)
+"""
+
+
+def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) -> None:
+    root = str(Path(__file__).resolve().parent.parent)
+    server = subprocess.Popen([sys.executable, "-c", SLOW_SERVER.format(root=root)],
+                              stdout=subprocess.PIPE, text=True, cwd=root)
+    try:
+        url = server.stdout.readline().strip()
+        sites = listing_site(tmp_path, url)
+        db_path = tmp_path / "killed.db"
+        db = f"sqlite:///{db_path}"
+        env = {**os.environ, "PYTHONPATH": root}
+        crawler = subprocess.Popen(
+            [sys.executable, "-m", "jobcrawler", "crawl", "--sites", str(sites), "--db", db],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait until the crawl has started recording
+            time.sleep(0.5)
+            if db_path.exists():
+                try:
+                    if sqlite3.connect(db_path).execute(
+                            "SELECT count(*) FROM run_sites").fetchone()[0]:
+                        break
+                except sqlite3.Error:
+                    pass
+        time.sleep(2)
+        os.kill(crawler.pid, signal.SIGKILL)
+        crawler.wait()
+        con = sqlite3.connect(db_path)
+        assert con.execute("SELECT status FROM runs").fetchall() == [("running",)]
+        # the next run (same site, now quick to answer) marks it interrupted and completes
+        result = run("crawl", "--sites", str(sites), "--db", db,
+                     env={"JOBCRAWLER_STORE_FLUSH_SECONDS": "1"})
+        assert result.returncode == 0, result.stdout + result.stderr
+        rows = con.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
+        assert [s for _, s in rows] == ["interrupted", "ok"]
+        assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (40, 40)
+        assert con.execute("SELECT count(*) FROM jobs WHERE status = 'closed'").fetchone() == (0,)
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        server.kill()
+        server.wait()
