@@ -99,3 +99,12 @@ class JobPosting:
 
 
 ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(JobPosting))
+
+
+@dataclass
+class SeenAd:
+    """An ad the site still lists, known and unchanged since it was last fetched, so not fetched
+    again (incremental crawl): the store pipeline only records that it was seen."""
+
+    source: str
+    source_id: str

@@ -17,8 +17,10 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
+from jobcrawler.items import SeenAd
 from jobcrawler.normalize import normalize_item
 from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.known import touch_seen
 from jobcrawler.storage.upsert import jsonable, row_from_item, upsert_jobs
 
 if TYPE_CHECKING:
@@ -50,6 +52,8 @@ class ValidatePipeline(_Pipeline):
     """Drops items without the identity every ad needs: source, source_id, url and title."""
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, SeenAd):
+            return item
         adapter = ItemAdapter(item)
         for name in REQUIRED:
             value = adapter.get(name)
@@ -64,6 +68,8 @@ class NormalizePipeline(_Pipeline):
     the description HTML sanitised."""
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, SeenAd):
+            return item
         adapter = ItemAdapter(item)
         try:
             values = normalize_item(adapter.asdict())
@@ -81,7 +87,7 @@ class ScopePipeline(_Pipeline):
 
     def process_item(self, item: Any) -> Any:
         countries = getattr(self.crawler.spider, "countries", None)
-        if not countries:
+        if not countries or isinstance(item, SeenAd):
             return item
         adapter = ItemAdapter(item)
         found = {loc.get("country_code") for loc in adapter.get("locations") or []}
@@ -105,13 +111,16 @@ class StorePipeline(_Pipeline):
         self.last_flush = time.monotonic()
         self.spool_dir = Path(crawler.settings.get("JOBCRAWLER_SPOOL_DIR", "spool"))
         self.buffer: list[dict[str, Any]] = []
+        self.seen_ids: list[str] = []
         self.spool_path: Path | None = None
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        self.buffer.append(adapter.asdict())
         self.stats.inc_value("jobcrawler/store/seen")
-        if (len(self.buffer) >= self.batch_size
+        if isinstance(item, SeenAd):
+            self.seen_ids.append(item.source_id)
+        else:
+            self.buffer.append(ItemAdapter(item).asdict())
+        if (len(self.buffer) + len(self.seen_ids) >= self.batch_size
                 or time.monotonic() - self.last_flush >= self.flush_seconds):
             self.flush()
         return item
@@ -127,10 +136,23 @@ class StorePipeline(_Pipeline):
     def flush(self) -> None:
         self.last_flush = time.monotonic()
         items, self.buffer = self.buffer, []
-        if not items:
-            return
+        seen, self.seen_ids = self.seen_ids, []
         from jobcrawler.ops.runrecord import site_run
 
+        if seen:
+            try:
+                state = site_run(self.crawler)
+                touched = touch_seen(state.engine, state.source, seen, state.run_id,
+                                     datetime.now(UTC))
+                self.stats.inc_value("jobcrawler/store/unchanged", touched)
+            except Exception as exc:  # the database is down: nothing to spool, nothing lost
+                from jobcrawler.ops.runrecord import _clean_error
+
+                self.stats.inc_value("jobcrawler/store/failed", len(seen))
+                logger.error("Could not record %d seen ad(s): %s", len(seen),
+                             _clean_error(exc, self.crawler))
+        if not items:
+            return
         try:
             state = site_run(self.crawler)
             self._write(state, items)

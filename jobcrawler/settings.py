@@ -26,6 +26,10 @@ JOBCRAWLER_REPLAY = False
 # Record: fetch live and save every response as a fixture under JOBCRAWLER_FIXTURES_DIR.
 JOBCRAWLER_RECORD = False
 JOBCRAWLER_FIXTURES_DIR = "fixtures"
+# Incremental re-crawl: a known ad the site says is unchanged (sitemap lastmod, posting date) is
+# not fetched again, only recorded as seen; every ad is fetched again after this many days anyway.
+JOBCRAWLER_INCREMENTAL = True
+JOBCRAWLER_FULL_REFRESH_DAYS = 7
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 

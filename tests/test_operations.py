@@ -122,3 +122,48 @@ def test_retry_after_header_values(value, expected) -> None:
 def test_retry_after_date_in_the_past_is_zero() -> None:
     now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC) + timedelta(hours=1)
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:30 GMT", now) == 0.0
+
+
+def sitemap(url: str, lastmods: dict[int, str]) -> str:
+    entries = "".join(f"<url><loc>{url}/job/{i}/</loc><lastmod>{day}</lastmod></url>"
+                      for i, day in lastmods.items())
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset '
+            f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>')
+
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
+
+
+def test_incremental_second_run_fetches_only_what_changed(tmp_path: Path) -> None:
+    n = 50
+    old = {i: "2025-11-01T08:00:00+00:00" for i in range(n)}
+    routes: dict[str, list[Reply]] = {f"/job/{i}/": [Reply(200, job_page(i))] for i in range(n)}
+    routes["/sitemap.xml"] = [Reply(200, "", {"Content-Type": "application/xml"})]
+    db = f"sqlite:///{tmp_path / 'inc.db'}"
+    sites = tmp_path / "sites.toml"
+    with MockServer(routes) as server:
+        sites.write_text(f'[sites.inc]\nplatform = "jsonld"\nurl = "{server.url}/sitemap.xml"\n'
+                         'link_pattern = "/job/"\n')
+
+        def crawl(lastmods: dict[int, str]) -> list[str]:
+            routes["/sitemap.xml"][0].body = sitemap(server.url, lastmods)
+            server.requests.clear()
+            result = run("crawl", "--sites", str(sites), "--db", db, *FAST)
+            assert result.returncode == 0, result.stdout + result.stderr
+            return [path for _, path in server.requests]
+
+        first = crawl(old)
+        assert sum(1 for path in first if path.startswith("/job/")) == n
+        second = crawl(old)  # nothing changed
+        assert [path for path in second if path.startswith("/job/")] == []
+        assert len(second) / len(first) <= 0.05
+        ads = _export(db)
+        assert len(ads) == n and all(ad["status"] == "open" for ad in ads)
+        changed = {**old, 7: "2099-01-01T00:00:00+00:00"}  # one ad changed (2%)
+        third = crawl(changed)
+        assert [path for path in third if path.startswith("/job/")] == ["/job/7/"]
+        assert len(third) / len(first) <= 0.07
+        del changed[3]  # an ad no longer listed is still detected, and closed
+        crawl(changed)
+    [closed] = _export(db, "--status", "closed")
+    assert closed["url"].endswith("/job/3/")

@@ -88,11 +88,16 @@ def _print_summary(result: Any) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """replay / crawl / record: run sites and print a summary."""
     from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.runner import EXIT_LOCKED, run_sites
+    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_USAGE, run_sites
 
     sites = _load_sites(args)
     engine = _engine(args.db)
     extra: dict[str, Any] = {"JOBCRAWLER_SITES": args.sites} if args.sites else {}
+    for assignment in args.set or []:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.isupper():
+            raise CommandError(f"-s takes NAME=VALUE, not {assignment!r}", EXIT_USAGE)
+        extra[name] = value
     if getattr(args, "fixtures", None):
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
     try:
@@ -251,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="site registry (default: $JOBCRAWLER_SITES, else sites.toml)")
     run_opts.add_argument("--log-file", metavar="FILE", help="also write the full log here")
     run_opts.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    run_opts.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                          help="a Scrapy or jobcrawler setting for this run, e.g. -s DOWNLOAD_DELAY=2")
     run_opts.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                           help="when another run holds the database, wait this long (default: exit 4)")
 

@@ -12,9 +12,11 @@ from parsel import Selector
 
 from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
-from jobcrawler.items import JobPosting
+from jobcrawler.items import JobPosting, SeenAd
 from jobcrawler.normalize.text import fold, html_to_text
 from jobcrawler.sites import SiteConfigError, load_sites
+from jobcrawler.storage.db import open_database
+from jobcrawler.storage.known import KnownAd, fresh, known_ads
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -54,6 +56,7 @@ class JobSpider(scrapy.Spider):
         if isinstance(countries, str):
             countries = [c.strip() for c in countries.split(",") if c.strip()]
         self.countries = [c.upper() for c in countries] if countries else None
+        self._known: dict[str, KnownAd] | None = None
         host = urlparse(self.base_url).hostname
         if host:
             self.allowed_domains = [host]
@@ -78,6 +81,40 @@ class JobSpider(scrapy.Spider):
             elif set(kwargs) == {"site"}:
                 raise ValueError(f"site {site!r} is not in the registry ({', '.join(sites)})")
         return super().from_crawler(crawler, *args, **kwargs)
+
+    # --- incremental re-crawls ---------------------------------------------------------------
+    def known(self) -> dict[str, KnownAd]:
+        """The site's stored open ads by URL and by ``id:<source_id>`` (empty when incremental
+        crawling is off or the database cannot be read: then everything is fetched)."""
+        if self._known is None:
+            self._known = {}
+            settings = self.crawler.settings
+            if settings.getbool("JOBCRAWLER_INCREMENTAL", True):
+                try:
+                    engine = open_database(settings.get("JOBCRAWLER_DB_URL"))
+                    self._known = known_ads(engine, self.site)
+                except Exception as exc:  # no database: a full crawl, the store pipeline spools
+                    logger.warning("Incremental crawl off for %s: %s", self.site, type(exc).__name__)
+        return self._known
+
+    def seen_if_fresh(self, key: str, changed_at: datetime | None,
+                      assume_unchanged: bool = False) -> SeenAd | None:
+        """A :class:`SeenAd` for a known ad that need not be fetched again, else None.
+
+        ``changed_at`` is when the site says the ad last changed (sitemap ``lastmod``, posting
+        date); ``assume_unchanged`` is for platforms that say nothing: a known ad is then only
+        fetched again after ``JOBCRAWLER_FULL_REFRESH_DAYS``.
+        """
+        ad = self.known().get(key)
+        if ad is None or ad.fetched_at is None:
+            return None
+        refresh = self.crawler.settings.getfloat("JOBCRAWLER_FULL_REFRESH_DAYS", 7)
+        if assume_unchanged:
+            changed_at = ad.fetched_at
+        if not fresh(ad, changed_at, datetime.now(UTC), refresh):
+            return None
+        self.crawler.stats.inc_value("jobcrawler/incremental/not_fetched")
+        return SeenAd(source=self.site, source_id=ad.source_id)
 
     def url(self, path: str) -> str:
         """An absolute URL on the configured site."""

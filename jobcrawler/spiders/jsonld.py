@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
@@ -18,10 +19,22 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap
 
 from jobcrawler.extract.jsonld import job_postings, microdata_postings, posting_fields
+from jobcrawler.items import SeenAd
 from jobcrawler.spiders.base import GONE, JobSpider, page_selector
 
 if TYPE_CHECKING:
     from scrapy.http import Response
+
+def lastmod_time(value: str) -> datetime | None:
+    """A sitemap ``lastmod`` as UTC; a bare date counts as its last second (changed that day)."""
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if len(value.strip()) <= 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
 
 _URL_IN_TEXT = re.compile(r"""https?://[^\s"'<>\\]+|(?<=["'])/[^\s"'<>\\]+(?=["'])""")
 
@@ -49,6 +62,7 @@ class JsonLdSpider(JobSpider, SitemapSpider):
         self.sitemap_urls = [self.start_url]
         self.sitemap_rules = [(self.link_pattern, "parse_job")]
         self._cbs = [(self.link_pattern, self.parse_job)]
+        self._seen: list[SeenAd] = []
 
     async def start(self) -> Any:
         if self.sitemap_mode:  # SitemapSpider reads sitemaps, sitemap indexes and robots.txt
@@ -59,8 +73,26 @@ class JsonLdSpider(JobSpider, SitemapSpider):
             yield scrapy.Request(self.start_url, callback=self.parse_listing, cb_kwargs={"page": 1},
                                  meta={"handle_httpstatus_list": GONE})
 
+    def sitemap_filter(self, entries: Any) -> Iterator[dict[str, Any]]:
+        """Sitemap entries to fetch: a known ad whose ``lastmod`` is not newer than our last fetch
+        of it is not fetched again, only recorded as seen (incremental crawl)."""
+        for entry in entries:
+            loc = entry.get("loc", "")
+            if entry.get("lastmod") and self.link_pattern.search(loc):
+                seen = self.seen_if_fresh(loc, lastmod_time(entry["lastmod"]))
+                if seen is not None:
+                    self._seen.append(seen)
+                    continue
+            yield entry
+
     def _parse_sitemap(self, response: Response) -> Any:
         """SitemapSpider's, with a start URL that is gone or not a sitemap reported."""
+        results = self._parse_sitemap_checked(response)
+        yield from results
+        seen, self._seen = self._seen, []
+        yield from seen
+
+    def _parse_sitemap_checked(self, response: Response) -> Any:
         if response.status in GONE:
             self.report("board_not_found", response.url, f"HTTP {response.status}")
             return ()

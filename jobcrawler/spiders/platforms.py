@@ -13,6 +13,7 @@ from urllib.parse import quote
 import scrapy
 
 from jobcrawler.extract import platforms
+from jobcrawler.normalize.dates import parse_datetime_utc
 from jobcrawler.spiders.api import ApiSpider
 from jobcrawler.spiders.base import GONE
 
@@ -134,6 +135,11 @@ class SmartRecruitersSpider(ApiSpider):
         if not posting_id:
             yield from self.item_or_drop(response, {})
             return
+        released = posting.get("releasedDate")
+        changed = parse_datetime_utc(released) if isinstance(released, str) else None
+        if seen := self.seen_if_fresh(f"id:{posting_id}", changed):
+            yield seen
+            return
         yield scrapy.Request(
             self.url(f"/v1/companies/{self.company}/postings/{quote(str(posting_id), safe='')}"),
             callback=self.parse_detail, cb_kwargs={"posting": posting},
@@ -198,6 +204,13 @@ class WorkdaySpider(ApiSpider):
         path = posting.get("externalPath")
         if not isinstance(path, str) or not path.startswith("/"):
             yield from self.item_or_drop(response, {})
+            return
+        req_id = platforms.dig(posting, "bulletFields", 0)
+        # the list says nothing about changes: a known posting is fetched again only after
+        # JOBCRAWLER_FULL_REFRESH_DAYS
+        if isinstance(req_id, str) and (seen := self.seen_if_fresh(f"id:{req_id}", None,
+                                                                    assume_unchanged=True)):
+            yield seen
             return
         yield scrapy.Request(f"{self.cxs}{path}", callback=self.parse_detail,
                              cb_kwargs={"summary": posting},
