@@ -127,7 +127,7 @@ def contract_type(*texts: str | None, description: str | None = None) -> str | N
     ``description`` is read last, for unambiguous phrases only ("CDI", "onbepaalde duur").
     """
     found = _contract_in(texts)
-    if found is None and description:
+    if found is None and description and mentions(description[:20000], _CONTRACT_WORDS):
         found = next((kind for kind, pattern in _DESCRIPTION_CONTRACT
                       if pattern.search(description[:20000])), None)
     return found
@@ -165,20 +165,24 @@ def duration(*texts: str | None) -> tuple[int | None, bool | None]:
     return None, None
 
 
+_WORKING_TIME = re.compile(f"(?P<part_time>{_PART_TIME.pattern})|(?P<full_time>{_FULL_TIME.pattern})",
+                           re.IGNORECASE)
+
+
 def working_time(*texts: str | None, description: str | None = None) -> str | None:
-    """``full_time`` or ``part_time``: short statements first, then the description."""
+    """``full_time`` or ``part_time``, whichever a text names first: short statements first, then
+    the description."""
     for text in _texts([*texts, description]):
-        part, full = _PART_TIME.search(text), _FULL_TIME.search(text)
-        if part and (not full or part.start() < full.start()):
-            return "part_time"
-        if full:
-            return "full_time"
+        if m := _WORKING_TIME.search(text):
+            return m.lastgroup
     return None
 
 
 def hours_per_week(*texts: str | None) -> float | None:
     """Weekly hours: "24h/semaine", "32u/week", "38 Stunden pro Woche"."""
     for text in _texts(texts):
+        if not mentions(text, _HOURS_WORDS):
+            continue
         if m := _HOURS.search(text):
             hours = float(m[1].replace(",", "."))
             if 1 <= hours <= 60:
@@ -186,11 +190,25 @@ def hours_per_week(*texts: str | None) -> float | None:
     return None
 
 
+# Words without which a family's description patterns cannot match: a cheap look first.
+_REMOTE_WORDS = ("remote", "tl", "télé", "thuis", "home", "hybrid", "telewerk", "distance",
+                 "mobiles", "site", "kantoor")
+_CONTRACT_WORDS = ("cdi", "cdd", "duur", "dur", "contract", "befrist", "festanstell", "student",
+                   "étudiant", "stagiair", "internship", "praktikum", "permanent", "fixed")
+_HOURS_WORDS = ("week", "semaine", "woche", "wk", "/w")
+
+
+def mentions(text: str, words: tuple[str, ...]) -> bool:
+    """True when the lower-cased ``text`` contains one of ``words`` (a pre-filter)."""
+    lower = text.lower()
+    return any(word in lower for word in words)
+
+
 def remote(*texts: str | None, description: str | None = None) -> str | None:
     """``remote``, ``hybrid`` or ``on_site``: short statements first, then unambiguous phrases
     of the ``description``."""
     found = _remote_in(texts)
-    if found is None and description:
+    if found is None and description and mentions(description[:20000], _REMOTE_WORDS):
         found = next((kind for kind, pattern in _DESCRIPTION_REMOTE
                       if pattern.search(description[:20000])), None)
     return found

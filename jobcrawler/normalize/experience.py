@@ -17,7 +17,7 @@ _EXPERIENCE = re.compile(r"\b(?:experience|ervaring|exp[ée]rience|erfahrung|ber
 
 def experience_years_min(text: str | None) -> int | None:
     """Smallest number of years of experience the ad requires ("at least 8+ years" is 8)."""
-    if not text:
+    if not text or not any(w in text.lower() for w in ("year", "jaar", "an", "jahr", "yr")):
         return None
     for sentence in re.split(r"(?<=[.!?;\n•])\s+", text[:50000]):
         if not _EXPERIENCE.search(sentence):

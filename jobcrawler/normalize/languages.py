@@ -46,6 +46,7 @@ _PLUS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?;:\n•])\s+|\n")
+_ANY_LANGUAGE = re.compile(_LANGUAGE_WORD.pattern + "|" + _CODE_PAIR.pattern, re.IGNORECASE)
 
 
 def languages_required(text: str | None) -> list[str]:
@@ -57,9 +58,7 @@ def languages_required(text: str | None) -> list[str]:
     if not text:
         return []
     found: list[str] = []
-    for sentence in _SENTENCE.split(text[:50000]):
-        if len(sentence) > 600:
-            sentence = sentence[:600]
+    for sentence in _sentences_naming_a_language(text[:50000]):
         if not _REQUIRED.search(sentence):
             continue
         plus = _PLUS.search(sentence)
@@ -74,6 +73,26 @@ def languages_required(text: str | None) -> list[str]:
                 if group and (code := _CODES[group.casefold()]) not in found:
                     found.append(code)
     return found
+
+
+_STEMS = ("engl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran",
+          "germ", "duits", "allem", "deutsch", "luxem", "spani", "espagn", "spaans", "italia", "polis",
+          "pools", "polon", "portug", "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de")
+
+
+def _sentences_naming_a_language(text: str) -> list[str]:
+    """The distinct sentences (at most 600 characters) that name a language or a code pair."""
+    lower = text.lower()
+    if not any(stem in lower for stem in _STEMS) or not _ANY_LANGUAGE.search(text):
+        return []
+    seen: set[str] = set()
+    sentences = []
+    for sentence in _SENTENCE.split(text):
+        sentence = sentence[:600]
+        if sentence not in seen and _ANY_LANGUAGE.search(sentence):
+            seen.add(sentence)
+            sentences.append(sentence)
+    return sentences
 
 
 _CLAUSE_BREAK = re.compile(r"\b(?:but|mais|maar|aber|while|tandis|terwijl|whereas)\b|;",
@@ -106,5 +125,5 @@ def ad_language(text: str | None) -> str | None:
     """The language of the ad's text (nl, fr, en or de); None for text too short to tell."""
     if not text or len(text.strip()) < 40:
         return None
-    code, probability = _identifier().classify(text[:5000])
+    code, probability = _identifier().classify(text[:400])  # plenty to tell four languages apart
     return code if probability >= 0.5 else None

@@ -8,6 +8,8 @@ import unicodedata
 from functools import lru_cache
 
 import html_text
+import lxml.etree
+import lxml.html
 import nh3
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -23,13 +25,24 @@ def unescape_twice_escaped(markup: str) -> str:
     return markup
 
 
-def html_to_text(markup: str | None) -> str | None:
-    """Plain text of an HTML fragment, keeping paragraphs and list items on their own lines."""
+def html_to_text(markup: str | None, sanitized: bool = False) -> str | None:
+    """Plain text of an HTML fragment, keeping paragraphs and list items on their own lines.
+
+    ``sanitized``: the markup comes from :func:`sanitize_html` (no script or style left), so
+    html-text's own cleaning pass, the slow part, is skipped.
+    """
     if not markup or not markup.strip():
         return None
-    markup = _CONTROL.sub("", unescape_twice_escaped(markup))
-    text = html_text.extract_text(markup, guess_layout=True)
-    return clean_text(text)
+    if not sanitized:
+        markup = sanitize_html(markup) or ""
+    markup = _CONTROL.sub("", markup)
+    if not markup.strip():
+        return None
+    try:
+        tree = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return clean_text(markup)
+    return clean_text(html_text.etree_to_text(tree, guess_layout=True))
 
 
 def clean_text(text: str | None) -> str | None:

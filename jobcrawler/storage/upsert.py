@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from sqlalchemy import String, case, select, update
@@ -150,12 +151,29 @@ def content_hash(row: Mapping[str, Any]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def _insert(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
+@cache
+def _upsert_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (source, source_id) DO UPDATE, built once per dialect and run with
+    a list of rows (SQLAlchemy batches them into multi-row statements, compiled once)."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert
+    stmt = insert(Job)
+    excluded = stmt.excluded
+    was_closed = Job.status == "closed"
+    set_ = {c: getattr(excluded, c) for c in (*CONTENT_COLUMNS, "raw", "content_hash")}
+    set_.update(
+        last_seen=excluded.last_seen,
+        last_run_id=excluded.last_run_id,
+        last_changed=case((Job.content_hash != excluded.content_hash, excluded.last_seen),
+                          else_=Job.last_changed),
+        status="open",
+        closed_at=None,
+        reopened_at=case((was_closed, excluded.last_seen), else_=Job.reopened_at),
+        times_reopened=Job.times_reopened + case((was_closed, 1), else_=0),
+    )
+    return stmt.on_conflict_do_update(index_elements=["source", "source_id"], set_=set_)
 
 
 _NUMERIC = {"salary_min": Decimal, "salary_max": Decimal, "hours_per_week": float}
@@ -238,26 +256,23 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
         result.updated += len(changed_ids)
         result.unchanged += len(existing) - len(changed_ids)
 
+        changed = set(changed_ids)
+        unchanged_ids = [r.id for r in existing.values() if r.id not in changed]
+        if unchanged_ids:  # same content: only the lifecycle columns move
+            was_closed = Job.status == "closed"
+            session.execute(
+                update(Job).where(Job.id.in_(unchanged_ids)).values(
+                    last_seen=now, last_run_id=run_id, status="open", closed_at=None,
+                    reopened_at=case((was_closed, now), else_=Job.reopened_at),
+                    times_reopened=Job.times_reopened + case((was_closed, 1), else_=0)),
+                execution_options={"synchronize_session": False})
+        unchanged_keys = {sid for sid, r in existing.items() if r.id not in changed}
         values = [{**row, "first_seen": now, "last_seen": now, "last_changed": now,
                    "status": "open", "times_reopened": 0, "first_run_id": run_id,
-                   "last_run_id": run_id} for row in batch.values()]
-        insert = _insert(session)
-        stmt = insert(Job).values(values)
-        excluded = stmt.excluded
-        was_closed = Job.status == "closed"
-        set_ = {c: getattr(excluded, c) for c in (*CONTENT_COLUMNS, "raw", "content_hash")}
-        set_.update(
-            last_seen=excluded.last_seen,
-            last_run_id=excluded.last_run_id,
-            last_changed=case((Job.content_hash != excluded.content_hash, excluded.last_seen),
-                              else_=Job.last_changed),
-            status="open",
-            closed_at=None,
-            reopened_at=case((was_closed, excluded.last_seen), else_=Job.reopened_at),
-            times_reopened=Job.times_reopened + case((was_closed, 1), else_=0),
-        )
-        session.execute(stmt.on_conflict_do_update(index_elements=["source", "source_id"],
-                                                   set_=set_))
+                   "last_run_id": run_id} for sid, row in batch.items() if sid not in unchanged_keys]
+        if values:
+            # Core executemany on the session's connection: one prepared statement for the batch
+            session.connection().execute(_upsert_statement(session.get_bind().dialect.name), values)
     return result
 
 

@@ -1,0 +1,95 @@
+"""Normalisation throughput: items per second through ``normalize_item`` on one core.
+
+10,000 realistic raw items (four languages; ISO, day-first, month-name and relative dates;
+places from the gazetteer, exonyms and provinces; contracts; salary ranges) are generated
+deterministically, then normalised in rounds; each round starts with cold caches.
+
+Run: ``python benchmarks/normalize_bench.py [--items N] [--rounds R]`` (prints JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from jobcrawler.normalize import dates, normalize_item, places
+
+DATES = ["2025-12-{d}", "{d:02d}-12-2025", "{d}/11/2025", "Posted {d} days ago", "{d} dagen geleden",
+         "il y a {d} jours", "vor {d} Tagen", "Publié le {d} décembre 2025", "Geplaatst op {d} november 2025",
+         "Posted 30+ Days Ago", "gisteren", "vandaag", "2025-12-{d:02d}T09:00:00Z"]
+LOCATIONS = ["Gent", "Gand", "Antwerpen, Belgium", "Bruxelles", "Brussels, Belgium", "Liège", "Luik",
+             "Leuven", "1831 Diegem", "Groot-Bijgaarden, Flanders, Belgium", "East Flanders, Belgium",
+             "Oost-Vlaanderen", "Wallonie", "Luxembourg", "L-1855 Luxembourg", "Esch-sur-Alzette",
+             "Mons", "Namur, Wallonie", "Hasselt, Limburg", "Belgium & Luxembourg", "Remote, Belgium",
+             "Kortrijk", "Courtrai", "Mechelen of Antwerpen", "Paris, France"]
+CONTRACTS = ["CDI", "Vast contract", "Freelance 9 months+", "Interim", "CDD 6 mois", "Studentenjob",
+             "Full-Time", "Temps plein", "Deeltijds 32u/week", "Contractor", "Stage", "befristet"]
+SALARIES = ["€ 3.{a}00 - € 4.{b}00 bruto per maand", "{a}5k-{b}5k EUR per year", "450 €/jour",
+            "Entre 3{a} 000 et 4{b} 000 € brut/an", "€60-€70 per hour", "competitive", "marktconform", ""]
+BODIES = {
+    "nl": "Wij zoeken een ervaren collega voor ons team. Je spreekt vloeiend Nederlands en Engels; "
+          "Frans is een pluspunt. Minimum {y} jaar ervaring. Hybride: 2 dagen thuiswerk per week. ",
+    "fr": "Nous recherchons un collaborateur expérimenté. Vous parlez couramment le français et le "
+          "néerlandais. Au moins {y} ans d'expérience. Télétravail possible. ",
+    "en": "We are looking for an experienced colleague. Fluency in English, Dutch and French is "
+          "required. At least {y} years of experience in a similar role. ",
+    "de": "Wir suchen eine erfahrene Fachkraft. Sie sprechen fließend Deutsch und Französisch. "
+          "Mindestens {y} Jahre Berufserfahrung. ",
+}
+
+
+def raw_items(n: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    items = []
+    for i in range(n):
+        lang = rng.choice(list(BODIES))
+        body = BODIES[lang].format(y=rng.randint(1, 9)) * rng.randint(3, 12)
+        items.append({
+            "title": f"Medewerker {i}", "description_html": f"<p>{body}</p><ul><li>{body[:80]}</li></ul>",
+            "date_posted_raw": rng.choice(DATES).format(d=rng.randint(1, 28)),
+            "location_raw": [rng.choice(LOCATIONS)],
+            "contract_raw": rng.choice(CONTRACTS),
+            "salary_raw": rng.choice(SALARIES).format(a=rng.randint(1, 4), b=rng.randint(5, 9)),
+            "start_date_raw": rng.choice(["ASAP", "dès que possible", "01/02/2026", ""]),
+            "crawled_at": "2025-12-20T03:00:00+00:00",
+        })
+    return items
+
+
+def clear_caches() -> None:
+    dates._dateparser.cache_clear()
+    places._parse_one.cache_clear()
+
+
+def bench(n: int, rounds: int) -> dict:
+    items = raw_items(n)
+    normalize_item(items[0], now=datetime.now(UTC))  # load the gazetteer and the language model
+    rates = []
+    for _ in range(rounds):
+        clear_caches()
+        started = time.perf_counter()
+        for item in items:
+            normalize_item(item)
+        rates.append(n / (time.perf_counter() - started))
+    return {"items": n, "rounds": rounds, "items_per_s": statistics.median(rates),
+            "rates": [round(r) for r in rates]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(json.dumps(bench(args.items, args.rounds)))
+
+
+if __name__ == "__main__":
+    main()
