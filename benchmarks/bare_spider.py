@@ -3,6 +3,7 @@ yields dicts to no pipeline. Run outside the project so no jobcrawler setting ap
 ``scrapy runspider bare_spider.py -a url=http://127.0.0.1:PORT/sitemap.xml -a stats=out.json``."""
 
 import json
+from datetime import UTC, datetime
 
 from scrapy.spiders import SitemapSpider
 
@@ -22,5 +23,7 @@ class BareSpider(SitemapSpider):
     def closed(self, reason):
         stats = {k: (v if isinstance(v, int | float | str) else str(v))
                  for k, v in self.crawler.stats.get_stats().items()}
+        started = self.crawler.stats.get_value("start_time")
+        stats["elapsed_time_seconds"] = (datetime.now(UTC) - started).total_seconds()
         with open(self.stats_path, "w") as fh:
             json.dump(stats, fh)

@@ -56,9 +56,9 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     country = _str(raw.get("country_hint") or raw.get("country"))
     country = country.upper() if country and len(country) == 2 else None
 
-    safe_html = text.sanitize_html(_str(raw.get("description_html"), 10 * DESCRIPTION_LIMIT))
+    raw_html = _str(raw.get("description_html"), 10 * DESCRIPTION_LIMIT)
     description = text.clean_text(_str(raw.get("description_text"), 10 * DESCRIPTION_LIMIT)) if raw.get(
-        "description_text") else text.html_to_text(safe_html, sanitized=True)
+        "description_text") else text.html_to_text(raw_html)
     scanned = description[:DESCRIPTION_LIMIT] if description else None
     title = _str(raw.get("title"))
     contract_raw = _str(raw.get("contract_raw"))
@@ -85,7 +85,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     structured_salary = raw.get("salary_structured")
     return {
         "description_text": description,
-        "description_html": safe_html,
+        "description_html": text.sanitize_html(raw_html),
         "date_posted": _iso(dates.parse_date(_str(raw.get("date_posted_raw")), crawled_at)),
         "valid_through": _iso(dates.parse_date(_str(raw.get("valid_through_raw")), crawled_at)),
         "start_date": _iso(start_date),

@@ -15,12 +15,20 @@ _EXPERIENCE = re.compile(r"\b(?:experience|ervaring|exp[ée]rience|erfahrung|ber
                          r"expertise|track\s+record|werkervaring)\b", re.IGNORECASE)
 
 
+_EXPERIENCE_STEMS = ("experi", "ervaring", "expéri", "erfahrung", "expertise", "track record")
+
+
 def experience_years_min(text: str | None) -> int | None:
     """Smallest number of years of experience the ad requires ("at least 8+ years" is 8)."""
     if not text or not any(w in text.lower() for w in ("year", "jaar", "an", "jahr", "yr")):
         return None
+    seen: set[str] = set()
     for sentence in re.split(r"(?<=[.!?;\n•])\s+", text[:50000]):
-        if not _EXPERIENCE.search(sentence):
+        if sentence in seen:
+            continue
+        seen.add(sentence)
+        low = sentence.lower()
+        if not any(word in low for word in _EXPERIENCE_STEMS) or not _EXPERIENCE.search(sentence):
             continue
         for match in _YEARS.finditer(sentence[:600]):
             years = int(match[1])

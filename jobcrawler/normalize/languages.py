@@ -81,16 +81,23 @@ _STEMS = ("engl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam
 
 
 def _sentences_naming_a_language(text: str) -> list[str]:
-    """The distinct sentences (at most 600 characters) that name a language or a code pair."""
+    """The distinct sentences (at most 600 characters) that name a language or a code pair.
+
+    Each distinct sentence is looked at once, first with cheap substring tests, and only then
+    with the language-word expression.
+    """
     lower = text.lower()
-    if not any(stem in lower for stem in _STEMS) or not _ANY_LANGUAGE.search(text):
+    if not any(stem in lower for stem in _STEMS):
         return []
     seen: set[str] = set()
     sentences = []
     for sentence in _SENTENCE.split(text):
         sentence = sentence[:600]
-        if sentence not in seen and _ANY_LANGUAGE.search(sentence):
-            seen.add(sentence)
+        if sentence in seen:
+            continue
+        seen.add(sentence)
+        low = sentence.lower()
+        if any(stem in low for stem in _STEMS) and _ANY_LANGUAGE.search(sentence):
             sentences.append(sentence)
     return sentences
 

@@ -25,17 +25,21 @@ def unescape_twice_escaped(markup: str) -> str:
     return markup
 
 
-def html_to_text(markup: str | None, sanitized: bool = False) -> str | None:
+def html_to_text(markup: str | None) -> str | None:
     """Plain text of an HTML fragment, keeping paragraphs and list items on their own lines.
 
-    ``sanitized``: the markup comes from :func:`sanitize_html` (no script or style left), so
-    html-text's own cleaning pass, the slow part, is skipped.
+    The markup is sanitised first (no script or style left), so html-text's own, slower,
+    cleaning pass is skipped. Cached: the spider (for "Label: value" lines) and the normaliser
+    ask for the same description.
     """
     if not markup or not markup.strip():
         return None
-    if not sanitized:
-        markup = sanitize_html(markup) or ""
-    markup = _CONTROL.sub("", markup)
+    return _html_to_text(markup)
+
+
+@lru_cache(maxsize=256)
+def _html_to_text(markup: str) -> str | None:
+    markup = _CONTROL.sub("", sanitize_html(markup) or "")
     if not markup.strip():
         return None
     try:
