@@ -18,6 +18,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from jobcrawler.items import SeenAd
+from jobcrawler.monitors import MONITORED_FIELDS
 from jobcrawler.normalize import normalize_item
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.known import touch_seen
@@ -119,7 +120,12 @@ class StorePipeline(_Pipeline):
         if isinstance(item, SeenAd):
             self.seen_ids.append(item.source_id)
         else:
-            self.buffer.append(ItemAdapter(item).asdict())
+            data = ItemAdapter(item).asdict()
+            self.buffer.append(data)
+            self.stats.inc_value("jobcrawler/store/items")
+            for name in MONITORED_FIELDS:  # for the "shape changed" health check
+                if data.get(name):
+                    self.stats.inc_value(f"jobcrawler/fields/{name}")
         if (len(self.buffer) + len(self.seen_ids) >= self.batch_size
                 or time.monotonic() - self.last_flush >= self.flush_seconds):
             self.flush()

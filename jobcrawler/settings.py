@@ -21,6 +21,11 @@ JOBCRAWLER_STORE_FLUSH_SECONDS = 30
 JOBCRAWLER_SPOOL_DIR = "spool"
 # A clean run that saw fewer ads than this share of the last clean run of the same site closes none.
 JOBCRAWLER_CLOSE_MIN_RATIO = 0.5
+# Health checks (jobcrawler/monitors.py): a crawl that drops more than this share of its ads...
+JOBCRAWLER_MAX_DROP_RATIO = 0.2
+# ...or has a field it always had (>= 90% of ads last time) in fewer than this share of ads now,
+# is not clean: its site is reported failed and closes no ads.
+JOBCRAWLER_FIELD_MIN_SHARE = 0.5
 # Replay: serve responses from fixtures/<site>/ through the HTTP cache, never the network.
 JOBCRAWLER_REPLAY = False
 # Record: fetch live and save every response as a fixture under JOBCRAWLER_FIXTURES_DIR.

@@ -39,6 +39,26 @@ GERMAN_SPEAKING = {"63001", "63012", "63013", "63023", "63040", "63048", "63061"
 PROVINCE_PREFIXES = ("Provincie ", "Province de ", "Province du ", "Province d’", "Province d'", "Provinz ")
 
 
+# GeoNames capitalises every part of a compound name ("Louvain-La-Neuve", "Beveren-Aan-De-Ijzer");
+# the official spelling keeps the particles small and the Dutch IJ whole.
+PARTICLES = {"la", "le", "les", "lez", "lès", "sur", "sous", "de", "du", "des", "d", "en", "aan",
+             "op", "ter", "ten", "van", "den", "het", "bij", "sint", "saint", "sainte", "am", "an",
+             "der", "et", "aux", "au"}
+KEEP_CAPITAL = {"sint", "saint", "sainte"}  # Sint-Niklaas, Saint-Ghislain: capital after all
+
+
+def official_case(name: str) -> str:
+    """"Louvain-La-Neuve" -> "Louvain-la-Neuve", "Beveren-Aan-De-Ijzer" -> "Beveren-aan-de-IJzer"."""
+    parts = name.split("-")
+    fixed = [parts[0]]
+    for part in parts[1:]:
+        low = part.lower()
+        fixed.append(low if low in PARTICLES and low not in KEEP_CAPITAL else part)
+    result = "-".join(fixed)
+    return " ".join(w[:2].upper() + w[2:] if w.startswith("Ij") else w for w in result.split(" ")
+                    ).replace("-Ij", "-IJ")
+
+
 def _strip_province(name: str) -> str:
     for prefix in PROVINCE_PREFIXES:
         if name.startswith(prefix):
@@ -110,7 +130,7 @@ def build() -> dict:
 
     localities: dict[tuple[str, str], dict] = {}
     for cols in _geonames_rows({"BE"}):
-        postcode, place = cols[1], cols[2]
+        postcode, place = cols[1], official_case(cols[2])
         candidates = by_postcode.get(postcode, [])
         if len(candidates) > 1:  # a postcode shared by municipalities: match the place's name
             named = [r for r in candidates if place in municipalities[r]["name"].values()]

@@ -45,7 +45,8 @@ _PLUS = re.compile(
     r"constitue\s+un\s+atout|appr[ée]ci[ée]e?|von\s+vorteil|w[üu]nschenswert|ein\s+plus)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?;:\n•])\s+|\n")
+# A colon does not end a sentence: "Languages: English, French" is one statement.
+_SENTENCE = re.compile(r"(?<=[.!?;\n•])\s+|\n")
 _ANY_LANGUAGE = re.compile(_LANGUAGE_WORD.pattern + "|" + _CODE_PAIR.pattern, re.IGNORECASE)
 
 
@@ -77,7 +78,8 @@ def languages_required(text: str | None) -> list[str]:
 
 _STEMS = ("engl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran",
           "germ", "duits", "allem", "deutsch", "luxem", "spani", "espagn", "spaans", "italia", "polis",
-          "pools", "polon", "portug", "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de")
+          "pools", "polon", "portug", "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de",
+          "en-", "nl-", "fr-", "de-")
 
 
 def _sentences_naming_a_language(text: str) -> list[str]:
@@ -104,19 +106,30 @@ def _sentences_naming_a_language(text: str) -> list[str]:
 
 _CLAUSE_BREAK = re.compile(r"\b(?:but|mais|maar|aber|while|tandis|terwijl|whereas)\b|;",
                            re.IGNORECASE)
-_LIST_COMMA = re.compile(r",\s*(?:(?:and|en|et|und|or|of|ou|oder)\s+)?(?=" + _LANGUAGE_WORD.pattern + ")",
-                         re.IGNORECASE)
+# A comma continues a list of languages when a language word stands right before it and right
+# after it ("English, Dutch, and French").
+_LIST_COMMA_BEFORE = re.compile(_LANGUAGE_WORD.pattern + r"\s*$", re.IGNORECASE)
+_LIST_COMMA_AFTER = re.compile(r"\s*(?:(?:and|en|et|und|or|of|ou|oder)\s+)?" + _LANGUAGE_WORD.pattern,
+                               re.IGNORECASE)
 
 
 def _same_clause(sentence: str, a: int, b: int) -> bool:
-    """True when no clause break lies between a and b: "but"/"mais"/"maar", ';', or a comma that
-    does not just continue a list of languages ("English, Dutch and French is a plus")."""
+    """True when the plus marker at ``b`` applies to the language named at ``a``.
+
+    A marker in parentheses applies to the word just before them ("Frans (pluspunt)"); otherwise
+    to its clause: no "but"/"mais"/"maar", no ';', and no comma in between except the commas of a
+    list of languages ("English, Dutch and French is a plus").
+    """
+    open_paren = sentence.rfind("(", 0, b)
+    if open_paren != -1 and ")" not in sentence[open_paren:b]:
+        return a < open_paren and not sentence[a:open_paren].strip(" ,").count(" ") and (
+            _LANGUAGE_WORD.fullmatch(sentence[a:open_paren].strip(" ,")) is not None)
     lo, hi = sorted((a, b))
     span = sentence[lo:hi]
     if _CLAUSE_BREAK.search(span):
         return False
-    commas = span.count(",")
-    return commas == len(_LIST_COMMA.findall(span))
+    return all(_LIST_COMMA_BEFORE.search(span[:i]) and _LIST_COMMA_AFTER.match(span[i + 1:])
+               for i, ch in enumerate(span) if ch == ",")
 
 
 @cache

@@ -32,6 +32,9 @@ _NOISE = re.compile(r"\b(?:province|provincie|provinz|prov|region|regio|r[ée]gi
                     r"hybrid|hybride|remote|on[ -]?site|multiple\s+locations)\b", re.IGNORECASE)
 
 
+_LEADING_PARTICLE = re.compile(r"^(?:de|du|des|d|of|van|von|der|the|la|le)\s+")
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """One gazetteer entry."""
@@ -101,6 +104,7 @@ def lookup(name: str) -> tuple[Place, ...]:
     places = _index().get(key)
     if places is None:
         stripped = " ".join(_NOISE.sub(" ", key).split())
+        stripped = _LEADING_PARTICLE.sub("", stripped)  # "province de namur" -> "namur"
         places = _index().get(stripped, ()) if stripped and stripped != key else ()
     return places
 
@@ -177,7 +181,9 @@ def _resolve(parts: list[str], country_hint: str | None, kind: str | None = None
                 if j != i and others and not any(cand.consistent_with(o) for o in others)
             )
             hinted = 1 if country_hint and cand.country == country_hint else 0
-            score = (-conflicts, support, hinted, -KIND_RANK[cand.kind])
+            # "Aalst" is the municipality Aalst before the locality Aalst of Sint-Truiden
+            own_name = 1 if cand.kind == "municipality" and fold(cand.name) == fold(parts[i]) else 0
+            score = (-conflicts, support, hinted, own_name, -KIND_RANK[cand.kind])
             if best is None or score > best:
                 best, chosen = score, cand
     return chosen

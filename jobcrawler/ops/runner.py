@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from jobcrawler.monitors import stat_sum
 from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
@@ -72,10 +73,6 @@ def crawl_settings(mode: str, db_url: str | None, extra: dict[str, Any] | None =
     return settings
 
 
-def _count(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-
 def run_sites(sites: list[Site], mode: str, db_url: str | None,
               extra_settings: dict[str, Any] | None = None) -> RunResult:
     """Crawl ``sites`` concurrently; one site's failure never stops the others.
@@ -117,7 +114,7 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         result.updated = stats.get("jobcrawler/store/updated", 0)
         result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
         result.closed = stats.get("jobcrawler/closed", 0)
-        result.dropped = _count(stats, "jobcrawler/dropped/")
+        result.dropped = stat_sum(stats, "jobcrawler/dropped/")
         result.errors = site_errors(stats)
         result.seconds = stats.get("elapsed_time_seconds", 0.0)
         if problems is None:  # the run record never finished: the crawl itself broke

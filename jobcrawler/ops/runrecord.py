@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from sqlalchemy import select, update
 
+from jobcrawler.monitors import Thresholds, health_problems, stat_sum
 from jobcrawler.storage.db import open_database, safe_url, session_factory
 from jobcrawler.storage.models import Run, RunSite
 from jobcrawler.storage.upsert import close_unseen
@@ -132,50 +133,20 @@ def site_run(crawler: Crawler) -> SiteRun:
     return state
 
 
-def _stat(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-
 def site_errors(stats: dict[str, Any]) -> int:
     """Errors of one site's crawl: callback exceptions, requests given up, items not stored."""
-    return (_stat(stats, "spider_exceptions/") + stats.get("retry/max_reached", 0)
-            + _stat(stats, "jobcrawler/errors/") + _stat(stats, "jobcrawler/download_errors/")
+    return (stat_sum(stats, "spider_exceptions/") + stats.get("retry/max_reached", 0)
+            + stat_sum(stats, "jobcrawler/errors/") + stat_sum(stats, "jobcrawler/download_errors/")
             + stats.get("jobcrawler/store/failed", 0) + stats.get("jobcrawler/normalize/failed", 0))
 
 
-def last_clean_count(engine: Engine, source: str, before_run: int) -> int | None:
-    """Items seen by the last clean crawl of ``source`` before this run (None if none)."""
+def last_clean_stats(engine: Engine, source: str, before_run: int) -> dict[str, Any] | None:
+    """The stats of the last clean crawl of ``source`` before this run (None if none)."""
     with session_factory(engine)() as session:
         return session.scalar(
-            select(RunSite.items_seen)
+            select(RunSite.stats)
             .where(RunSite.source == source, RunSite.clean.is_(True), RunSite.run_id < before_run)
             .order_by(RunSite.id.desc()).limit(1))
-
-
-def judge(stats: dict[str, Any], finish_reason: str | None, previous: int | None,
-          min_ratio: float, extra_problems: list[str]) -> list[str]:
-    """Reasons this crawl is not clean (empty: clean, its unseen ads may be closed)."""
-    problems = list(extra_problems)
-    if finish_reason != "finished":
-        problems.append(f"crawl ended early ({finish_reason})")
-    # per-crawler stats only: log_count/* counts the records of every crawler in the process
-    if errors := _stat(stats, "spider_exceptions/"):
-        problems.append(f"{errors} error(s) in the spider's callbacks")
-    if failed := stats.get("jobcrawler/store/failed", 0):
-        problems.append(f"{failed} item(s) could not be stored (spooled)")
-    if ignored := stats.get("httpcache/ignore", 0):
-        problems.append(f"{ignored} request(s) had no fixture")
-    seen = stats.get("jobcrawler/store/seen", 0)
-    if previous and seen < previous * min_ratio:
-        problems.append(f"saw {seen} ads, under {min_ratio:.0%} of the last clean crawl ({previous})")
-    for key, count in sorted(stats.items()):
-        if key.startswith("jobcrawler/errors/"):
-            problems.append(f"{key.rsplit('/', 1)[-1].replace('_', ' ')} ({count})")
-    if failed_downloads := _stat(stats, "jobcrawler/download_errors/"):
-        problems.append(f"{failed_downloads} page(s) could not be downloaded")
-    if gave_up := stats.get("retry/max_reached", 0):
-        problems.append(f"{gave_up} request(s) failed after all retries")
-    return problems
 
 
 class RunRecordExtension:
@@ -183,7 +154,7 @@ class RunRecordExtension:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.min_ratio = crawler.settings.getfloat("JOBCRAWLER_CLOSE_MIN_RATIO", 0.5)
+        self.thresholds = Thresholds.from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecordExtension:
@@ -211,8 +182,9 @@ class RunRecordExtension:
             self.crawler.stats.set_value("jobcrawler/run/unrecorded", 1)
 
     def _finish(self, state: SiteRun, stats: dict[str, Any], reason: str) -> None:
-        previous = last_clean_count(state.engine, state.source, state.run_id)
-        problems = judge(stats, reason, previous, self.min_ratio, state.problems)
+        previous = last_clean_stats(state.engine, state.source, state.run_id)
+        problems = [*state.problems,
+                    *health_problems({**stats, "finish_reason": reason}, previous, self.thresholds)]
         now = utcnow()
         closed = 0
         with session_factory(state.engine).begin() as session:
@@ -235,7 +207,7 @@ class RunRecordExtension:
             row.updated = stats.get("jobcrawler/store/updated", 0)
             row.unchanged = stats.get("jobcrawler/store/unchanged", 0)
             row.closed = closed
-            row.dropped = _stat(stats, "jobcrawler/dropped/")
+            row.dropped = stat_sum(stats, "jobcrawler/dropped/")
             row.errors = site_errors(stats)
             row.stats = {k: (v.isoformat() if isinstance(v, datetime) else v)
                          for k, v in stats.items()}

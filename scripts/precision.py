@@ -1,0 +1,100 @@
+"""Precision of the normalisers on the labelled set (tests/data/labelled.jsonl), per field.
+
+Each row is a raw value and the value a person expects. Rows marked ``from`` come from the golden
+items of the fixture sites (reviewed output: a regression check); the others are independent
+real-world strings. Prints, per field: rows, correct, accuracy, and precision (the share of
+non-null answers that are right: a wrong value is worse than none).
+
+Run: ``python scripts/precision.py [--show-errors]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jobcrawler.normalize import contracts, dates, experience, languages, places, salary  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "labelled.jsonl"
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def predict(row: dict[str, Any]) -> Any:
+    field, raw = row["field"], row["raw"]
+    context = row.get("context", {})
+    if field == "date":
+        value = dates.parse_date(raw, dates.parse_datetime_utc(context.get("crawled_at")))
+        return value.isoformat() if value else None
+    if field == "start_asap":
+        return dates.is_asap(raw)
+    if field == "locations":
+        return [f"{loc['city'] or ''}|{loc['province_code'] or ''}|{loc['region_code'] or ''}|"
+                f"{loc['country_code'] or ''}" for loc in places.parse_locations(raw)]
+    if field == "duration":
+        return list(contracts.duration(raw))
+    if field == "salary":
+        s = salary.parse_salary(raw)
+        return [_number(s["min"]), _number(s["max"]), s["currency"], s["period"]] if s else None
+    function = {"contract_type": contracts.contract_type, "working_time": contracts.working_time,
+                "hours_per_week": contracts.hours_per_week, "remote": contracts.remote,
+                "languages_required": languages.languages_required,
+                "ad_language": languages.ad_language,
+                "experience_years_min": experience.experience_years_min}[field]
+    return function(raw)
+
+
+def empty(value: Any) -> bool:
+    return value in (None, [], False, [None, None])
+
+
+def measure(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = defaultdict(lambda: {"rows": 0, "correct": 0,
+                                                              "answered": 0, "right_answers": 0,
+                                                              "errors": []})
+    for row in rows:
+        got = predict(row)
+        r = results[row["field"]]
+        r["rows"] += 1
+        ok = got == row["expected"]
+        r["correct"] += ok
+        if not empty(got):
+            r["answered"] += 1
+            r["right_answers"] += ok
+        if not ok:
+            r["errors"].append((row["raw"][:70], row["expected"], got))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    print(f"{len(rows)} labelled values ({sum('from' not in r for r in rows)} independent, "
+          f"{sum('from' in r for r in rows)} from the fixtures' golden items)")
+    print(f"{'field':22} {'rows':>5} {'correct':>8} {'accuracy':>9} {'precision':>10}")
+    for field, r in sorted(measure(rows).items()):
+        precision = r["right_answers"] / r["answered"] if r["answered"] else 1.0
+        print(f"{field:22} {r['rows']:5} {r['correct']:8} {r['correct'] / r['rows']:9.1%} "
+              f"{precision:10.1%}")
+        if args.show_errors:
+            for raw, expected, got in r["errors"]:
+                print(f"    {raw!r}: expected {expected!r}, got {got!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
