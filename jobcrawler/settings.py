@@ -46,15 +46,21 @@ ITEM_PIPELINES = {
 }
 
 ADDONS = {
-    "jobcrawler.replay.ReplayAddon": 0,
+    "jobcrawler.addons.UserAgentAddon": 0,
+    "jobcrawler.replay.ReplayAddon": 10,
 }
 
 EXTENSIONS = {
     "jobcrawler.ops.runrecord.RunRecordExtension": 500,
+    "jobcrawler.ops.progress.ProgressExtension": 510,
 }
+# A progress line per site every so many seconds (jobcrawler crawl turns it on on a terminal).
+JOBCRAWLER_PROGRESS = False
+JOBCRAWLER_PROGRESS_INTERVAL = 10
 
 # --- Politeness ----------------------------------------------------------------------------------
-USER_AGENT = f"jobcrawler/0.1 (+{JOBCRAWLER_CONTACT})"
+# USER_AGENT is "jobcrawler/VERSION (+JOBCRAWLER_CONTACT)" (jobcrawler.addons.UserAgentAddon)
+# unless set here or with -s USER_AGENT=...
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

@@ -167,3 +167,31 @@ def test_incremental_second_run_fetches_only_what_changed(tmp_path: Path) -> Non
         crawl(changed)
     [closed] = _export(db, "--status", "closed")
     assert closed["url"].endswith("/job/3/")
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, "jobcrawler/0.1.0 (+https://github.com/jobcrawler/jobcrawler)"),
+    ({"JOBCRAWLER_CONTACT": "mailto:ops@example.org"}, "jobcrawler/0.1.0 (+mailto:ops@example.org)"),
+    ({"USER_AGENT": "Mine/1"}, "Mine/1"),
+])
+def test_user_agent_names_the_project_and_its_contact(settings, expected) -> None:
+    from scrapy.utils.project import get_project_settings
+
+    from jobcrawler.addons import UserAgentAddon
+
+    project = get_project_settings()
+    for key, value in settings.items():
+        project.set(key, value, "cmdline")
+    UserAgentAddon().update_settings(project)
+    assert project.get("USER_AGENT") == expected
+
+
+def test_progress_line_only_when_asked() -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from jobcrawler.ops.progress import ProgressExtension
+
+    with pytest.raises(NotConfigured):
+        ProgressExtension.from_crawler(get_crawler(settings_dict={}))
+    assert ProgressExtension.from_crawler(get_crawler(settings_dict={"JOBCRAWLER_PROGRESS": True}))

@@ -7,10 +7,11 @@ from functools import cache
 
 _NAMES: dict[str, str] = {}
 for _code, _words in {
-    "en": "english engels anglais englisch eng",
-    "nl": "dutch nederlands néerlandais neerlandais niederländisch niederlandisch flemish vlaams "
-          "nederlandstalig néerlandophone",
-    "fr": "french frans français francais französisch franzosisch franstalig francophone",
+    "en": "english engels anglais englisch englischkenntnisse eng",
+    "nl": "dutch nederlands néerlandais neerlandais niederländisch niederlandisch "
+          "niederländischkenntnisse flemish vlaams nederlandstalig néerlandophone",
+    "fr": "french frans français francais französisch franzosisch französischkenntnisse franstalig "
+          "francophone",
     "de": "german duits allemand deutsch deutschkenntnisse duitstalig germanophone",
     "lb": "luxembourgish luxemburgs luxembourgeois luxemburgisch",
     "es": "spanish spaans espagnol spanisch",
@@ -34,7 +35,7 @@ _REQUIRED = re.compile(
     r"vloeiend|vlot|kennis\s+van|beheers\w*|spreek\w*|tweetalig|drietalig|taal|talen|"
     r"moedertaal|vereist|noodzakelijk|couramment|ma[îi]tris\w*|parl\w*|bilingue|"
     r"trilingue|langue|langues|connaissance|exig[ée]e?|indispensable|obligatoire|courant|"
-    r"flie(?:ß|ss)end|sprachkenntnisse|sprache|sprachen|beherrsch\w*|kenntnisse|verhandlungssicher|"
+    r"flie(?:ß|ss)end|sprachkenntnisse|sprache|sprachen|beherrsch\w*|\w*kenntnisse|verhandlungssicher|"
     r"muttersprache|zweisprachig|erforderlich|sprech\w*)\b",
     re.IGNORECASE,
 )
@@ -76,7 +77,7 @@ def languages_required(text: str | None) -> list[str]:
     return found
 
 
-_STEMS = ("engl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran",
+_STEMS = ("engl", "angl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran",
           "germ", "duits", "allem", "deutsch", "luxem", "spani", "espagn", "spaans", "italia", "polis",
           "pools", "polon", "portug", "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de",
           "en-", "nl-", "fr-", "de-")

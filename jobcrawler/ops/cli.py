@@ -93,6 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sites = _load_sites(args)
     engine = _engine(args.db)
     extra: dict[str, Any] = {"JOBCRAWLER_SITES": args.sites} if args.sites else {}
+    extra["JOBCRAWLER_PROGRESS"] = sys.stderr.isatty() and not args.verbose
     for assignment in args.set or []:
         name, sep, value = assignment.partition("=")
         if not sep or not name.isupper():

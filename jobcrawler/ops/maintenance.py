@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 #: Stored identity columns that go back into an item for re-normalisation.
 IDENTITY = ("source", "source_id", "url", "apply_url", "title", "employer", "agency", "industry",
-            "reference")
+            "reference", "description_html")
 
 
 def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

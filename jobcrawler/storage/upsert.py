@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, case, select, update
+from sqlalchemy import String, case, select, text, update
 from sqlalchemy.orm import Session
 
 from jobcrawler.items import RAW_FIELDS
@@ -114,7 +114,9 @@ def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
         "experience_years_min": _int(item.get("experience_years_min")),
         "description_text": item.get("description_text"),
         "description_html": item.get("description_html"),
-        "raw": {k: jsonable(item.get(k)) for k in RAW_FIELDS if item.get(k) not in (None, [], "")},
+        # the (sanitised) description HTML has its own column: not repeated in the raw values
+        "raw": {k: jsonable(item.get(k)) for k in RAW_FIELDS
+                if k != "description_html" and item.get(k) not in (None, [], "")},
     }
     for column, length in _LENGTHS.items():
         value = row.get(column)
@@ -236,6 +238,23 @@ def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: dat
     return result
 
 
+#: PostgreSQL plans the batch look-ups from table statistics; after this many new rows they are
+#: refreshed (autovacuum's analyze lags far behind a first large load).
+ANALYZE_EVERY = 10_000
+_new_since_analyze: dict[str, int] = {}
+
+
+def _refresh_statistics(session: Session, new_rows: int) -> None:
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or not new_rows:
+        return
+    key = str(bind.url)
+    _new_since_analyze[key] = _new_since_analyze.get(key, 0) + new_rows
+    if _new_since_analyze[key] >= ANALYZE_EVERY:
+        session.execute(text("ANALYZE jobs"))
+        _new_since_analyze[key] = 0
+
+
 def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int | None,
                 now: datetime | None = None, reason: str = "crawl") -> BatchResult:
     """Insert new ads and update seen ones, one statement per source; history for changes.
@@ -273,6 +292,7 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
         if values:
             # Core executemany on the session's connection: one prepared statement for the batch
             session.connection().execute(_upsert_statement(session.get_bind().dialect.name), values)
+    _refresh_statistics(session, result.new)
     return result
 
 
