@@ -35,6 +35,9 @@ JOBCRAWLER_FIXTURES_DIR = "fixtures"
 # not fetched again, only recorded as seen; every ad is fetched again after this many days anyway.
 JOBCRAWLER_INCREMENTAL = True
 JOBCRAWLER_FULL_REFRESH_DAYS = 7
+# jobcrawler crawl/replay keep each site's pending requests on disk (a temporary JOBDIR per
+# site and run) instead of in memory.
+JOBCRAWLER_DISK_QUEUE = True
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 

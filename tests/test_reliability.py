@@ -131,3 +131,94 @@ def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) ->
     finally:
         server.kill()
         server.wait()
+
+
+SLOWISH_SERVER = SLOW_SERVER.replace("range(40)", "range(12)").replace("delay=0.5", "delay=0.4")
+
+
+def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> None:
+    """Another writer holds the SQLite file for the rest of the crawl: the items go to the spool,
+    the exit status says so, load-spool stores them later, and the next crawl is consistent."""
+    root = str(Path(__file__).resolve().parent.parent)
+    server = subprocess.Popen([sys.executable, "-c", SLOWISH_SERVER.format(root=root)],
+                              stdout=subprocess.PIPE, text=True, cwd=root)
+    db_path = tmp_path / "locked.db"
+    db = f"sqlite:///{db_path}"
+    env = {**os.environ, "PYTHONPATH": root, "JOBCRAWLER_SQLITE_TIMEOUT": "1"}
+    try:
+        url = server.stdout.readline().strip()
+        sites = listing_site(tmp_path, url)
+        crawler = subprocess.Popen(
+            [sys.executable, "-m", "jobcrawler", "crawl", "--sites", str(sites), "--db", db,
+             "-s", f"JOBCRAWLER_SPOOL_DIR={tmp_path / 'spool'}", "-s", "DOWNLOAD_DELAY=0",
+             "-s", "AUTOTHROTTLE_ENABLED=0"],
+            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        blocker = None
+        while time.monotonic() < deadline and blocker is None:
+            time.sleep(0.2)
+            try:
+                con = sqlite3.connect(db_path, timeout=5)
+                if con.execute("SELECT count(*) FROM run_sites").fetchone()[0]:
+                    con.execute("BEGIN EXCLUSIVE")  # from now on every other writer waits
+                    blocker = con
+            except sqlite3.Error:
+                pass
+        assert blocker is not None
+        out, err = crawler.communicate(timeout=120)
+        blocker.rollback()
+        blocker.close()
+        assert crawler.returncode == 1, out + err
+        assert "Traceback" not in err
+        [spool] = (tmp_path / "spool").glob("*.jsonl")
+        assert len(spool.read_text().splitlines()) == 12  # every fetched ad kept
+        loaded = run("load-spool", str(spool), "--db", db)
+        assert loaded.returncode == 0 and "12 new" in loaded.stdout, loaded.stdout + loaded.stderr
+        again = run("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_DELAY=0")
+        assert again.returncode == 0, again.stdout + again.stderr
+        con = sqlite3.connect(db_path)
+        assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (12, 12)
+        statuses = [s for (s,) in con.execute("SELECT status FROM runs ORDER BY id")]
+        assert statuses[0] == "interrupted" and statuses[-1] == "ok"
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_network_faults_fail_their_site_only(tmp_path: Path) -> None:
+    """Connection refused and timeouts: retried, then reported for that site; the others finish."""
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    good = "".join(f'<a href="/job/{i}/">{i}</a>' for i in range(3))
+    routes = {"/jobs/": [Reply(200, good)], **{f"/job/{i}/": [Reply(200, job_page(i))] for i in range(3)},
+              "/slow/": [Reply(200, '<a href="/job/slow/">x</a>')],
+              "/job/slow/": [Reply(200, job_page(9), delay=3)]}
+    with MockServer(routes) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f"""
+[sites.good]
+platform = "jsonld"
+url = "{server.url}/jobs/"
+link_pattern = "/job/"
+
+[sites.refused]
+platform = "jsonld"
+url = "http://127.0.0.1:{closed_port}/jobs/"
+link_pattern = "/job/"
+
+[sites.slow]
+platform = "jsonld"
+url = "{server.url}/slow/"
+link_pattern = "/job/"
+""")
+        db = f"sqlite:///{tmp_path / 'net.db'}"
+        result = run("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_TIMEOUT=1",
+                     "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    status = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()[1:4]}
+    assert status == {"good": "ok", "refused": "failed", "slow": "failed"}
+    assert sorted(ad["title"] for ad in _export(db)) == ["Lasser 0", "Lasser 1", "Lasser 2"]

@@ -80,6 +80,8 @@ def _print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
+    if result.record_error:
+        print(result.record_error)
     skipped = sum(1 for s in result.sites if s.status == "skipped")
     note = f" ({skipped} skipped)" if skipped else ""
     print(f"run {result.run_id}: {'ok' if result.exit_status == 0 else 'some sites failed'}{note}")
@@ -87,8 +89,10 @@ def _print_summary(result: Any) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """replay / crawl / record: run sites and print a summary."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_USAGE, run_sites
+    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_NOTHING_RAN, EXIT_USAGE, run_sites
 
     sites = _load_sites(args)
     engine = _engine(args.db)
@@ -107,6 +111,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except LockHeld as exc:
         raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
                            EXIT_LOCKED) from None
+    except SQLAlchemyError as exc:  # the database failed while the run was being recorded
+        from jobcrawler.storage.db import database_url, safe_url
+
+        url = database_url(args.db)
+        detail = str(exc).split("\n", 1)[0].replace(url, safe_url(url))
+        raise CommandError(f"the database failed: {detail}", EXIT_NOTHING_RAN) from None
     _print_summary(result)
     return result.exit_status
 

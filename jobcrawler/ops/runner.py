@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
+from sqlalchemy.exc import SQLAlchemyError
 
 from jobcrawler.monitors import stat_sum
 from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
@@ -55,10 +57,12 @@ class RunResult:
 
     run_id: int | None
     sites: list[SiteResult]
+    #: Why the run's end could not be recorded (the database failed at the end), if it could not.
+    record_error: str | None = None
 
     @property
     def exit_status(self) -> int:
-        failed = any(s.status == "failed" for s in self.sites)
+        failed = any(s.status == "failed" for s in self.sites) or self.record_error
         return EXIT_SITES_FAILED if failed else EXIT_OK
 
 
@@ -87,6 +91,9 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     crawlers = []
     results = []
     fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
+    # Pending requests wait on disk, not in memory (a 50,000-URL sitemap), in a folder per site
+    # that lives for this run only: nothing (not even the dupefilter) carries over to the next.
+    queues = tempfile.TemporaryDirectory(prefix="jobcrawler-queues-")
     for site in sites:
         result = SiteResult(site=site.name, platform=site.platform)
         results.append(result)
@@ -99,12 +106,19 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         except KeyError:
             result.problems.append(f"no spider named {site.platform!r}")
             continue
-        crawler = process.create_crawler(spider_cls)
+        site_settings = settings.copy()
+        if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
+            site_settings.set("JOBDIR", str(Path(queues.name) / site.name), "cmdline")
+        # the first crawler installs the reactor, as CrawlerProcess.create_crawler would
+        crawler = Crawler(spider_cls, site_settings, init_reactor=not crawlers)
         crawlers.append((site, crawler, result))
         deferred = process.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
-    if crawlers:
-        process.start()
+    try:
+        if crawlers:
+            process.start()
+    finally:
+        queues.cleanup()
     for _site, crawler, result in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         problems = stats.get("jobcrawler/problems")
@@ -125,9 +139,14 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
             result.problems.append("the database could not record this crawl")
         result.status = "ok" if not result.problems else "failed"
     failed = [r.site for r in results if r.status == "failed"]
-    finish_run(engine, run_id, status="failed" if failed else "ok",
-               message=f"failed: {', '.join(failed)}" if failed else None)
-    return RunResult(run_id=run_id, sites=results)
+    record_error = None
+    try:
+        finish_run(engine, run_id, status="failed" if failed else "ok",
+                   message=f"failed: {', '.join(failed)}" if failed else None)
+    except SQLAlchemyError as exc:  # left "running": the next run marks it interrupted
+        record_error = f"the end of run {run_id} could not be recorded ({type(exc).__name__})"
+        logger.error("%s", record_error)
+    return RunResult(run_id=run_id, sites=results, record_error=record_error)
 
 
 def _site_failed(failure: Any, result: SiteResult) -> None:

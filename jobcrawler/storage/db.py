@@ -37,12 +37,20 @@ def safe_url(url: str) -> str:
         return "<invalid database URL>"
 
 
+def sqlite_timeout() -> float:
+    """Seconds a SQLite write waits for another writer (``$JOBCRAWLER_SQLITE_TIMEOUT``, 10)."""
+    try:
+        return float(os.environ.get("JOBCRAWLER_SQLITE_TIMEOUT", "10"))
+    except ValueError:
+        return 10.0
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(sqlite_timeout() * 1000)}")
     cursor.close()
 
 
@@ -50,7 +58,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def get_engine(url: str) -> Engine:
     """One engine per URL per process; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": sqlite_timeout()})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
