@@ -48,9 +48,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def site(jobs: int, port: int, changed: float = 0.0):
-    proc = subprocess.Popen([PY, str(BENCH / "site.py"), "--jobs", str(jobs), "--port", str(port),
-                             "--changed", str(changed)], stdout=subprocess.PIPE, text=True)
+def site(jobs: int, port: int, changed: float = 0.0, faults: float = 0.0):
+    proc = subprocess.Popen([PY, str(BENCH / "careers_site.py"), "--jobs", str(jobs), "--port",
+                             str(port), "--changed", str(changed), "--faults", str(faults)],
+                            stdout=subprocess.PIPE, text=True)
     try:
         yield proc.stdout.readline().strip()
     finally:

@@ -2,9 +2,11 @@
 
 Pages are 10-30 KB, in Dutch, French or English, with realistic dates, places, contracts and
 salaries, generated deterministically from the job number. ``--changed P`` gives a fraction P of
-the jobs a newer ``lastmod`` (an incremental re-crawl must fetch exactly those).
+the jobs a newer ``lastmod`` (an incremental re-crawl must fetch exactly those). ``--faults F``
+makes a fraction F of the job pages faulty, in turn: a 500, truncated HTML, invalid JSON-LD, an
+empty 200, and a login page served as 200 (see :func:`faulty`).
 
-Run: ``python benchmarks/site.py --jobs 5000 --port 8765`` (prints its URL, serves 127.0.0.1 only).
+Run: ``python benchmarks/careers_site.py --jobs 5000 --port 8765`` (prints its URL, serves 127.0.0.1 only).
 """
 
 from __future__ import annotations
@@ -69,12 +71,22 @@ def job_page(i: int) -> bytes:
     return page.encode()
 
 
+FAULTS = ("error", "truncated", "bad_json_ld", "empty", "login")
+
+
+def faulty(i: int, fraction: float) -> str | None:
+    """The fault of job ``i`` when a fraction of the jobs is faulty, else None."""
+    step = int(1 / fraction) if fraction else 0
+    return FAULTS[(i // step) % len(FAULTS)] if step and i % step == 0 else None
+
+
 class Site(resource.Resource):
     isLeaf = True
 
-    def __init__(self, jobs: int, changed: float) -> None:
+    def __init__(self, jobs: int, changed: float, faults: float = 0.0) -> None:
         super().__init__()
         self.jobs = jobs
+        self.faults = faults
         step = int(1 / changed) if changed else 0
         self.changed = {i for i in range(0, jobs, step)} if step else set()
 
@@ -96,6 +108,18 @@ class Site(resource.Resource):
                 i = -1
             if 0 <= i < self.jobs:
                 request.setHeader(b"Content-Type", b"text/html; charset=utf-8")
+                fault = faulty(i, self.faults)
+                if fault == "error":
+                    request.setResponseCode(500)
+                    return b"Internal Server Error"
+                if fault == "truncated":
+                    return job_page(i)[:900]
+                if fault == "bad_json_ld":
+                    return job_page(i).replace(b'"@type": "JobPosting",', b'"@type": "JobPosting",,,{')
+                if fault == "empty":
+                    return b""
+                if fault == "login":
+                    return b"<html><body><h1>Sign in</h1><form><input name=password></form></body></html>"
                 return job_page(i)
         request.setResponseCode(404)
         return b"not found"
@@ -106,8 +130,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--changed", type=float, default=0.0)
+    parser.add_argument("--faults", type=float, default=0.0)
     args = parser.parse_args()
-    port = reactor.listenTCP(args.port, server.Site(Site(args.jobs, args.changed)),
+    port = reactor.listenTCP(args.port, server.Site(Site(args.jobs, args.changed, args.faults)),
                              interface="127.0.0.1")
     print(f"http://127.0.0.1:{port.getHost().port}", flush=True)
     reactor.run()
