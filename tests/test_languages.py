@@ -104,6 +104,9 @@ def test_ad_language(text, expected):
     ("1-2 years of experience", 1),
     ("Some experience with Excel.", None),
     ("No experience needed, we train you.", None),
+    ("Een eerste ervaring van 6 maanden is een plus.", None),
+    ("Au minimum 10 ans d'expérience dans le secteur bancaire.", 10),
+    ("3 Jahre Erfahrung als Entwickler sind Voraussetzung.", 3),
 ])
 def test_experience(text, expected):
     assert experience_years_min(text) == expected
