@@ -126,11 +126,8 @@ def contract_type(*texts: str | None, description: str | None = None) -> str | N
     ``texts`` are short statements (platform value, "Contract type:" line, title); the
     ``description`` is read last, for unambiguous phrases only ("CDI", "onbepaalde duur").
     """
-    found = _contract_in(texts)
-    if found is None and description and mentions(description[:20000], _CONTRACT_WORDS):
-        found = next((kind for kind, pattern in _DESCRIPTION_CONTRACT
-                      if pattern.search(description[:20000])), None)
-    return found
+    return _contract_in(texts) or _in_description(description, _CONTRACT_WORDS,
+                                                   _DESCRIPTION_CONTRACT)
 
 
 def _contract_in(texts: Iterable[str | None]) -> str | None:
@@ -198,6 +195,14 @@ _CONTRACT_WORDS = ("cdi", "cdd", "duur", "dur", "contract", "befrist", "festanst
 _HOURS_WORDS = ("week", "semaine", "woche", "wk", "/w")
 
 
+def _in_description(description: str | None, words: tuple[str, ...],
+                    rules: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    """The first rule's kind whose unambiguous phrase the description contains (read last)."""
+    if not description or not mentions(description[:20000], words):
+        return None
+    return next((kind for kind, pattern in rules if pattern.search(description[:20000])), None)
+
+
 def mentions(text: str, words: tuple[str, ...]) -> bool:
     """True when the lower-cased ``text`` contains one of ``words`` (a pre-filter)."""
     lower = text.lower()
@@ -207,11 +212,7 @@ def mentions(text: str, words: tuple[str, ...]) -> bool:
 def remote(*texts: str | None, description: str | None = None) -> str | None:
     """``remote``, ``hybrid`` or ``on_site``: short statements first, then unambiguous phrases
     of the ``description``."""
-    found = _remote_in(texts)
-    if found is None and description and mentions(description[:20000], _REMOTE_WORDS):
-        found = next((kind for kind, pattern in _DESCRIPTION_REMOTE
-                      if pattern.search(description[:20000])), None)
-    return found
+    return _remote_in(texts) or _in_description(description, _REMOTE_WORDS, _DESCRIPTION_REMOTE)
 
 
 def _remote_in(texts: Iterable[str | None]) -> str | None:

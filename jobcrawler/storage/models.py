@@ -37,7 +37,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class Run(Base):
+class RunCounts:
+    """What a run (or one site's crawl in it) did: the figures of the summary table."""
+
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Run(RunCounts, Base):
     """One ``jobcrawler crawl`` / ``replay`` (or one plain ``scrapy crawl``)."""
 
     __tablename__ = "runs"
@@ -49,18 +62,10 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)  # running ok failed interrupted
     sites: Mapped[list[Any]] = mapped_column(JSON, default=list)
     pid: Mapped[int | None] = mapped_column(Integer)
-    requests: Mapped[int] = mapped_column(Integer, default=0)
-    items_seen: Mapped[int] = mapped_column(Integer, default=0)
-    new: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    closed: Mapped[int] = mapped_column(Integer, default=0)
-    dropped: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
 
 
-class RunSite(Base):
+class RunSite(RunCounts, Base):
     """One site's crawl within a run, with its stats and health verdict."""
 
     __tablename__ = "run_sites"
@@ -75,14 +80,6 @@ class RunSite(Base):
     status: Mapped[str] = mapped_column(String(16))  # running ok failed interrupted
     clean: Mapped[bool] = mapped_column(Boolean, default=False)
     finish_reason: Mapped[str | None] = mapped_column(String(100))
-    requests: Mapped[int] = mapped_column(Integer, default=0)
-    items_seen: Mapped[int] = mapped_column(Integer, default=0)
-    new: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    closed: Mapped[int] = mapped_column(Integer, default=0)
-    dropped: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[int] = mapped_column(Integer, default=0)
     problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
