@@ -8,7 +8,7 @@ later without crawling again (``jobcrawler renormalize``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Keys of the raw values kept in the database's ``raw`` column and read by the normalisers.
@@ -97,8 +97,6 @@ class JobPosting:
     salary: dict[str, Any] | None = None
     experience_years_min: int | None = None
 
-
-ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(JobPosting))
 
 
 @dataclass

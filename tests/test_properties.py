@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
-from jobcrawler.normalize import normalize_item
+from jobcrawler.normalize import NORMALIZED_FIELDS, normalize_item
 from jobcrawler.normalize.contracts import contract_type, duration, hours_per_week, remote, working_time
 from jobcrawler.normalize.dates import is_asap, parse_date
 from jobcrawler.normalize.experience import experience_years_min
@@ -55,6 +55,7 @@ def test_normalisers_never_raise(function, text):
               st.lists(st.dictionaries(st.text(max_size=10), TEXT, max_size=3), max_size=2))))
 def test_normalize_item_accepts_any_raw_values(raw):
     values = normalize_item(raw, now=NOW)
+    assert tuple(values) == NORMALIZED_FIELDS
     assert isinstance(values["locations"], list)
     assert isinstance(values["languages_required"], list)
 

@@ -7,7 +7,7 @@ means the same thing whenever the stored raw value is normalised again.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
@@ -150,8 +150,3 @@ def parse_datetime_utc(raw: str | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
-
-
-def days_between(start: date, end: date) -> int:
-    """Whole days from ``start`` to ``end``."""
-    return (end - start) // timedelta(days=1)

@@ -53,12 +53,10 @@ class Place:
             return False
         for attr in ("region", "province", "municipality"):
             a, b = getattr(self, attr), getattr(other, attr)
-            if a and b and a != b and KIND_RANK[other.kind] <= KIND_RANK[_ATTR_KIND[attr]]:
+            if a and b and a != b and KIND_RANK[other.kind] <= KIND_RANK[attr]:
                 return False
         return True
 
-
-_ATTR_KIND = {"region": "region", "province": "province", "municipality": "municipality"}
 
 
 @cache
