@@ -170,7 +170,7 @@ def working_time(*texts: str | None, description: str | None = None) -> str | No
     """``full_time`` or ``part_time``, whichever a text names first: short statements first, then
     the description."""
     for text in _texts([*texts, description]):
-        if m := _WORKING_TIME.search(text):
+        if mentions(text, _WORKING_TIME_WORDS) and (m := _WORKING_TIME.search(text)):
             return m.lastgroup
     return None
 
@@ -193,6 +193,7 @@ _REMOTE_WORDS = ("remote", "tl", "télé", "thuis", "home", "hybrid", "telewerk"
 _CONTRACT_WORDS = ("cdi", "cdd", "duur", "dur", "contract", "befrist", "festanstell", "student",
                    "étudiant", "stagiair", "internship", "praktikum", "permanent", "fixed")
 _HOURS_WORDS = ("week", "semaine", "woche", "wk", "/w")
+_WORKING_TIME_WORDS = ("time", "tijd", "temps", "zeit", "4/5", "80", "38", "40", "halftijd")
 
 
 def _in_description(description: str | None, words: tuple[str, ...],

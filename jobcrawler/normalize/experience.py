@@ -22,6 +22,7 @@ _EXPERIENCE = re.compile(r"\b(?:experience|ervaring|exp[ée]rience|erfahrung|ber
                          r"expertise|track\s+record|werkervaring)\b", re.IGNORECASE)
 
 
+_YEAR_UNITS = ("year", "yr", "jaar", "jaren", " an", "année", "jahr")
 _EXPERIENCE_STEMS = ("experi", "ervaring", "expéri", "erfahrung", "expertise", "track record")
 
 
@@ -29,7 +30,7 @@ def _sentences(text: str) -> list[str]:
     """Sentences, not split after an abbreviation such as "mind." or "min."."""
     sentences: list[str] = []
     for part in re.split(r"(?<=[.!?;\n•])\s+", text):
-        if sentences and _ABBREVIATION_END.search(sentences[-1]):
+        if sentences and sentences[-1].endswith(".") and _ABBREVIATION_END.search(sentences[-1][-8:]):
             sentences[-1] += " " + part
         else:
             sentences.append(part)
@@ -38,7 +39,9 @@ def _sentences(text: str) -> list[str]:
 
 def experience_years_min(text: str | None) -> int | None:
     """Smallest number of years of experience the ad requires ("at least 8+ years" is 8)."""
-    if not text or not any(w in text.lower() for w in ("year", "jaar", "an", "jahr", "yr")):
+    lower = text.lower() if text else ""
+    if not any(stem in lower for stem in _EXPERIENCE_STEMS) or not any(
+            unit in lower for unit in _YEAR_UNITS):
         return None
     seen: set[str] = set()
     for sentence in _sentences(text[:50000]):
