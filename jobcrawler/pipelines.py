@@ -73,7 +73,7 @@ class NormalizePipeline(_Pipeline):
             return item
         adapter = ItemAdapter(item)
         try:
-            values = normalize_item(adapter.asdict())
+            values = normalize_item(adapter)  # a shallow mapping: asdict() would copy deeply
         except Exception:  # a bug in a rule must not stop the crawl; the raw values are kept
             logger.exception("Normalisation failed for %s", adapter.get("url"))
             self.stats.inc_value("jobcrawler/normalize/failed")
@@ -120,7 +120,7 @@ class StorePipeline(_Pipeline):
         if isinstance(item, SeenAd):
             self.seen_ids.append(item.source_id)
         else:
-            data = ItemAdapter(item).asdict()
+            data = dict(ItemAdapter(item))  # shallow: nested values are never changed
             self.buffer.append(data)
             self.stats.inc_value("jobcrawler/store/items")
             for name in MONITORED_FIELDS:  # for the "shape changed" health check
