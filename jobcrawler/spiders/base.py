@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import scrapy
 from parsel import Selector
@@ -39,12 +39,18 @@ class JobSpider(scrapy.Spider):
 
     #: The site root when neither ``base_url`` nor the site table gives one.
     default_base_url: ClassVar[str | None] = None
+    #: Hosted platforms with a host per customer: the root for ``-a company=NAME``
+    #: (e.g. ``"https://{company}.recruitee.com"``); ``base_url`` still wins (a custom domain).
+    company_url: ClassVar[str | None] = None
 
     def __init__(self, site: str | None = None, base_url: str | None = None,
                  employer: str | None = None, agency: str | None = None,
                  country: str | None = None, language: str | None = None,
-                 countries: str | list[str] | None = None, **kwargs: Any) -> None:
+                 countries: str | list[str] | None = None, company: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if not base_url and company and self.company_url:
+            base_url = self.company_url.format(company=quote(company, safe=""))
         self.site = site or self.name
         self.base_url = (base_url or self.default_base_url or "").rstrip("/")
         if not self.base_url:

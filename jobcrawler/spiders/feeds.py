@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import scrapy
 from lxml import etree
@@ -67,12 +66,10 @@ class PersonioSpider(XmlFeedSpider):
 
     name = "personio"
     mapping = staticmethod(platforms.personio)
+    company_url = "https://{company}.jobs.personio.de"
 
-    def __init__(self, *args: Any, company: str | None = None, base_url: str | None = None,
-                 language: str | None = None, **kwargs: Any) -> None:
-        if not base_url and company:
-            base_url = f"https://{quote(company, safe='')}.jobs.personio.de"
-        super().__init__(*args, base_url=base_url, language=language, **kwargs)
+    def __init__(self, *args: Any, language: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, language=language, **kwargs)
         self.feed_language = language or "en"
 
     def list_request(self, offset: int) -> scrapy.Request:
@@ -133,12 +130,7 @@ class TeamtailorSpider(XmlFeedSpider):
 
     name = "teamtailor"
     mapping = staticmethod(platforms.teamtailor)
-
-    def __init__(self, *args: Any, company: str | None = None, base_url: str | None = None,
-                 **kwargs: Any) -> None:
-        if not base_url and company:
-            base_url = f"https://{quote(company, safe='')}.teamtailor.com"
-        super().__init__(*args, base_url=base_url, **kwargs)
+    company_url = "https://{company}.teamtailor.com"
 
     def list_request(self, offset: int) -> scrapy.Request:
         return self.list_page(self.url("/jobs.rss"), offset)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import scrapy
 from scrapy.spiders import SitemapSpider
@@ -155,12 +155,13 @@ class JobtoolzSpider(JsonLdSpider):
     (``-a company=TENANT -a language=nl``)."""
 
     name = "jobtoolz"
+    company_url = "https://{company}.jobtoolz.com"
 
     def __init__(self, *args: Any, company: str | None = None, base_url: str | None = None,
                  language: str | None = None, url: str | None = None, **kwargs: Any) -> None:
         lang = language or "nl"
         if not base_url and company:
-            base_url = f"https://{company}.jobtoolz.com"
+            base_url = self.company_url.format(company=quote(company, safe=""))
         if base_url and not url:
             url = f"{base_url.rstrip('/')}/{lang}"
         kwargs.setdefault("link_pattern", rf"/{lang}/[^/?#]+/?$")

@@ -74,12 +74,7 @@ class RecruiteeSpider(ApiSpider):
 
     name = "recruitee"
     mapping = staticmethod(platforms.recruitee)
-
-    def __init__(self, *args: Any, company: str | None = None, base_url: str | None = None,
-                 **kwargs: Any) -> None:
-        if not base_url and company:
-            base_url = f"https://{quote(company, safe='')}.recruitee.com"
-        super().__init__(*args, base_url=base_url, **kwargs)
+    company_url = "https://{company}.recruitee.com"
 
     def list_request(self, offset: int) -> scrapy.Request:
         return self.list_page(self.url("/api/offers"), offset)
