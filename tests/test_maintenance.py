@@ -65,3 +65,17 @@ def test_cli_renormalize_and_load_spool(sqlite_url: str, tmp_path: Path) -> None
     assert result.returncode == 0 and "1 new" in result.stdout
     result = run("load-spool", str(tmp_path / "missing.jsonl"), "--db", sqlite_url)
     assert result.returncode == 3 and "no spool file" in result.stderr
+
+
+def test_db_commands(db_url: str) -> None:
+    from jobcrawler.storage.db import head_revision
+
+    head = head_revision()
+    before = run("db", "current", "--db", db_url)
+    assert before.returncode == 0 and before.stdout.startswith("(empty)"), before.stdout
+    upgraded = run("db", "upgrade", "--db", db_url)
+    assert upgraded.returncode == 0 and f"revision {head}" in upgraded.stdout
+    after = run("db", "current", "--db", db_url)
+    assert after.stdout.startswith(head)
+    broken = run("db", "current", "--db", "postgresql+psycopg://x:pw@127.0.0.1:1/none")
+    assert broken.returncode == 3 and "pw" not in broken.stderr
