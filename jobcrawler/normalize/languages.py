@@ -146,5 +146,5 @@ def ad_language(text: str | None) -> str | None:
     """The language of the ad's text (nl, fr, en or de); None for text too short to tell."""
     if not text or len(text.strip()) < 40:
         return None
-    code, probability = _identifier().classify(text[:400])  # plenty to tell four languages apart
+    code, probability = _identifier().classify(text[:250])  # plenty to tell four languages apart
     return code if probability >= 0.5 else None
