@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from jobcrawler.items import SeenAd
 from jobcrawler.monitors import MONITORED_FIELDS
 from jobcrawler.normalize import normalize_item
+from jobcrawler.ops.runrecord import crawl_error, site_run
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.known import touch_seen
 from jobcrawler.storage.upsert import jsonable, row_from_item, upsert_jobs
@@ -143,8 +144,6 @@ class StorePipeline(_Pipeline):
         self.last_flush = time.monotonic()
         items, self.buffer = self.buffer, []
         seen, self.seen_ids = self.seen_ids, []
-        from jobcrawler.ops.runrecord import site_run
-
         if seen:
             try:
                 state = site_run(self.crawler)
@@ -152,11 +151,9 @@ class StorePipeline(_Pipeline):
                                      datetime.now(UTC))
                 self.stats.inc_value("jobcrawler/store/unchanged", touched)
             except Exception as exc:  # the database is down: nothing to spool, nothing lost
-                from jobcrawler.ops.runrecord import _clean_error
-
                 self.stats.inc_value("jobcrawler/store/failed", len(seen))
                 logger.error("Could not record %d seen ad(s): %s", len(seen),
-                             _clean_error(exc, self.crawler))
+                             crawl_error(exc, self.crawler))
         if not items:
             return
         try:
@@ -183,8 +180,6 @@ class StorePipeline(_Pipeline):
         self.stats.inc_value("jobcrawler/store/unchanged", result.unchanged)
 
     def _spool(self, items: list[dict[str, Any]], exc: BaseException) -> None:
-        from jobcrawler.ops.runrecord import _clean_error
-
         self.stats.inc_value("jobcrawler/store/failed", len(items))
         if self.spool_path is None:
             self.spool_dir.mkdir(parents=True, exist_ok=True)
@@ -194,4 +189,4 @@ class StorePipeline(_Pipeline):
         with self.spool_path.open("a", encoding="utf-8") as fh:
             for item in items:
                 fh.write(json.dumps(jsonable(item), ensure_ascii=False) + "\n")
-        logger.error("Could not store %d item(s): %s", len(items), _clean_error(exc, self.crawler))
+        logger.error("Could not store %d item(s): %s", len(items), crawl_error(exc, self.crawler))

@@ -43,7 +43,7 @@ def _setup_logging(verbose: bool, log_file: str | None) -> None:
 
 
 def _engine(db: str | None) -> Any:
-    from jobcrawler.storage.db import database_url, open_database, safe_url
+    from jobcrawler.storage.db import database_url, error_message, open_database, safe_url
 
     try:
         return open_database(db)
@@ -51,8 +51,7 @@ def _engine(db: str | None) -> Any:
         from jobcrawler.ops.runner import EXIT_NOTHING_RAN
 
         url = database_url(db)
-        message = str(exc).split("\n", 1)[0].replace(url, safe_url(url))
-        raise CommandError(f"cannot open the database {safe_url(url)}: {message}",
+        raise CommandError(f"cannot open the database {safe_url(url)}: {error_message(exc, url)}",
                            EXIT_NOTHING_RAN) from None
 
 
@@ -112,11 +111,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
                            EXIT_LOCKED) from None
     except SQLAlchemyError as exc:  # the database failed while the run was being recorded
-        from jobcrawler.storage.db import database_url, safe_url
+        from jobcrawler.storage.db import database_url, error_message
 
-        url = database_url(args.db)
-        detail = str(exc).split("\n", 1)[0].replace(url, safe_url(url))
-        raise CommandError(f"the database failed: {detail}", EXIT_NOTHING_RAN) from None
+        raise CommandError(f"the database failed: {error_message(exc, database_url(args.db))}",
+                           EXIT_NOTHING_RAN) from None
     _print_summary(result)
     return result.exit_status
 

@@ -18,7 +18,7 @@ from scrapy import signals
 from sqlalchemy import select, update
 
 from jobcrawler.monitors import Thresholds, health_problems, stat_sum
-from jobcrawler.storage.db import open_database, safe_url, session_factory
+from jobcrawler.storage.db import database_url, error_message, open_database, session_factory
 from jobcrawler.storage.models import Run, RunSite
 from jobcrawler.storage.upsert import close_unseen
 
@@ -167,7 +167,7 @@ class RunRecordExtension:
         try:
             site_run(self.crawler)
         except Exception as exc:  # the database is down: the store pipeline spools the items
-            logger.error("Cannot record the run in the database: %s", _clean_error(exc, self.crawler))
+            logger.error("Cannot record the run in the database: %s", crawl_error(exc, self.crawler))
             self.crawler.stats.set_value("jobcrawler/run/unrecorded", 1)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -178,7 +178,7 @@ class RunRecordExtension:
         try:
             self._finish(state, stats, reason)
         except Exception as exc:
-            logger.error("Cannot finish the run record: %s", _clean_error(exc, self.crawler))
+            logger.error("Cannot finish the run record: %s", crawl_error(exc, self.crawler))
             self.crawler.stats.set_value("jobcrawler/run/unrecorded", 1)
 
     def _finish(self, state: SiteRun, stats: dict[str, Any], reason: str) -> None:
@@ -217,10 +217,6 @@ class RunRecordExtension:
             finish_run(state.engine, state.run_id)
 
 
-def _clean_error(exc: BaseException, crawler: Crawler) -> str:
-    """An error message with the database password taken out."""
-    from jobcrawler.storage.db import database_url
-
-    message = str(exc).split("\n", 1)[0]
-    url = database_url(crawler.settings.get("JOBCRAWLER_DB_URL"))
-    return message.replace(url, safe_url(url))
+def crawl_error(exc: BaseException, crawler: Crawler) -> str:
+    """A database error of this crawl, fit for the log (no password)."""
+    return error_message(exc, database_url(crawler.settings.get("JOBCRAWLER_DB_URL")))

@@ -45,6 +45,11 @@ def sqlite_timeout() -> float:
         return 10.0
 
 
+def error_message(exc: BaseException, url: str) -> str:
+    """The first line of a database error, with the URL's password hidden."""
+    return str(exc).split("\n", 1)[0].replace(url, safe_url(url))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

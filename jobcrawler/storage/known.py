@@ -18,7 +18,6 @@ class KnownAd:
 
     source_id: str
     fetched_at: datetime | None
-    date_posted_raw: str | None
 
 
 def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
@@ -28,8 +27,7 @@ def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
         rows = session.execute(select(Job.source_id, Job.url, Job.raw)
                                .where(Job.source == source, Job.status == "open"))
         for source_id, url, raw in rows:
-            raw = raw or {}
-            ad = KnownAd(source_id, _when(raw.get("crawled_at")), raw.get("date_posted_raw"))
+            ad = KnownAd(source_id, _when((raw or {}).get("crawled_at")))
             known[url] = ad
             known[f"id:{source_id}"] = ad
     return known
