@@ -79,3 +79,16 @@ def test_db_commands(db_url: str) -> None:
     assert after.stdout.startswith(head)
     broken = run("db", "current", "--db", "postgresql+psycopg://x:pw@127.0.0.1:1/none")
     assert broken.returncode == 3 and "pw" not in broken.stderr
+
+
+def test_load_spool_records_each_sources_own_counts(db_url: str, tmp_path: Path) -> None:
+    engine = open_database(db_url)
+    spool = tmp_path / "mixed.jsonl"
+    items = [spooled_item(1), spooled_item(2), {**spooled_item(3), "source": "other"}]
+    spool.write_text("".join(json.dumps(item) + "\n" for item in items))
+    load_spool(engine, spool)
+    from jobcrawler.storage.models import RunSite
+
+    with session_factory(engine)() as session:
+        counts = {r.source: (r.new, r.items_seen) for r in session.scalars(select(RunSite))}
+    assert counts == {"acme": (2, 2), "other": (1, 1)}

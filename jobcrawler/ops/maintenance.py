@@ -43,26 +43,29 @@ def load_spool(engine: Engine, path: Path, batch_size: int = 500) -> BatchResult
     loading it twice would change nothing anyway (upserts are idempotent).
     """
     total = BatchResult()
+    per_source: dict[str, BatchResult] = {}
     run_id = start_run(engine, "load-spool", [])
     lines = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
              if line.strip())
-    sources: set[str] = set()
     for batch in _batches(lines, batch_size):
-        rows = [row_from_item(item) for item in batch]
-        sources.update(r["source"] for r in rows)
-        seen = [t for item in batch if (t := parse_datetime_utc(item.get("crawled_at")))]
-        with session_factory(engine).begin() as session:
-            result = upsert_jobs(session, rows, run_id, max(seen) if seen else None)
-        total.new += result.new
-        total.updated += result.updated
-        total.unchanged += result.unchanged
+        for source in sorted({item["source"] for item in batch}):
+            items = [item for item in batch if item["source"] == source]
+            seen = [t for item in items if (t := parse_datetime_utc(item.get("crawled_at")))]
+            with session_factory(engine).begin() as session:
+                result = upsert_jobs(session, [row_from_item(i) for i in items], run_id,
+                                     max(seen) if seen else None)
+            counts = per_source.setdefault(source, BatchResult())
+            for target in (counts, total):
+                target.new += result.new
+                target.updated += result.updated
+                target.unchanged += result.unchanged
     with session_factory(engine).begin() as session:
         now = datetime.now(UTC)
-        for source in sorted(sources):  # recorded, but never clean: loading closes nothing
+        for source, c in sorted(per_source.items()):  # recorded, never clean: closes nothing
             session.add(RunSite(run_id=run_id, source=source, spider="load-spool", started_at=now,
-                                finished_at=now, status="ok", clean=False,
-                                new=total.new, updated=total.updated, unchanged=total.unchanged,
-                                items_seen=total.new + total.updated + total.unchanged))
+                                finished_at=now, status="ok", clean=False, new=c.new,
+                                updated=c.updated, unchanged=c.unchanged,
+                                items_seen=c.new + c.updated + c.unchanged))
     finish_run(engine, run_id, status="ok", message=f"loaded {path.name}")
     path.rename(path.with_name(path.name + ".loaded"))
     return total
