@@ -1,8 +1,9 @@
 """Normalisation throughput: items per second through ``normalize_item`` on one core.
 
-10,000 realistic raw items (four languages; ISO, day-first, month-name and relative dates;
-places from the gazetteer, exonyms and provinces; contracts; salary ranges) are generated
-deterministically, then normalised in rounds; each round starts with cold caches.
+10,000 realistic raw items (a unique 1-3 KB HTML description each, see ``ad_text.py``, in four
+languages; ISO, day-first, month-name and relative dates; places from the gazetteer, exonyms and
+provinces; contracts; salary ranges) are generated deterministically, then normalised in rounds;
+each round starts with cold caches.
 
 Run: ``python benchmarks/normalize_bench.py [--items N] [--rounds R]`` (prints JSON).
 """
@@ -20,7 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jobcrawler.normalize import dates, normalize_item, places
+import ad_text
+
+from jobcrawler.normalize import dates, normalize_item, places, text
 
 DATES = ["2025-12-{d}", "{d:02d}-12-2025", "{d}/11/2025", "Posted {d} days ago", "{d} dagen geleden",
          "il y a {d} jours", "vor {d} Tagen", "Publié le {d} décembre 2025", "Geplaatst op {d} november 2025",
@@ -34,26 +37,13 @@ CONTRACTS = ["CDI", "Vast contract", "Freelance 9 months+", "Interim", "CDD 6 mo
              "Full-Time", "Temps plein", "Deeltijds 32u/week", "Contractor", "Stage", "befristet"]
 SALARIES = ["€ 3.{a}00 - € 4.{b}00 bruto per maand", "{a}5k-{b}5k EUR per year", "450 €/jour",
             "Entre 3{a} 000 et 4{b} 000 € brut/an", "€60-€70 per hour", "competitive", "marktconform", ""]
-BODIES = {
-    "nl": "Wij zoeken een ervaren collega voor ons team. Je spreekt vloeiend Nederlands en Engels; "
-          "Frans is een pluspunt. Minimum {y} jaar ervaring. Hybride: 2 dagen thuiswerk per week. ",
-    "fr": "Nous recherchons un collaborateur expérimenté. Vous parlez couramment le français et le "
-          "néerlandais. Au moins {y} ans d'expérience. Télétravail possible. ",
-    "en": "We are looking for an experienced colleague. Fluency in English, Dutch and French is "
-          "required. At least {y} years of experience in a similar role. ",
-    "de": "Wir suchen eine erfahrene Fachkraft. Sie sprechen fließend Deutsch und Französisch. "
-          "Mindestens {y} Jahre Berufserfahrung. ",
-}
-
-
 def raw_items(n: int, seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
     items = []
     for i in range(n):
-        lang = rng.choice(list(BODIES))
-        body = BODIES[lang].format(y=rng.randint(1, 9)) * rng.randint(3, 12)
+        _, description = ad_text.description_html(rng, i)
         items.append({
-            "title": f"Medewerker {i}", "description_html": f"<p>{body}</p><ul><li>{body[:80]}</li></ul>",
+            "title": f"Medewerker {i}", "description_html": description,
             "date_posted_raw": rng.choice(DATES).format(d=rng.randint(1, 28)),
             "location_raw": [rng.choice(LOCATIONS)],
             "contract_raw": rng.choice(CONTRACTS),
@@ -67,6 +57,7 @@ def raw_items(n: int, seed: int = 7) -> list[dict]:
 def clear_caches() -> None:
     dates._dateparser.cache_clear()
     places._parse_one.cache_clear()
+    text._html_to_text.cache_clear()
 
 
 def bench(n: int, rounds: int) -> dict:

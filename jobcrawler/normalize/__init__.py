@@ -98,7 +98,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         "working_time": contracts.working_time(employment_type, _str(raw.get("hours_raw")),
                                                contract_raw, title, description=scanned),
         "hours_per_week": contracts.hours_per_week(_str(raw.get("hours_raw")), contract_raw, title,
-                                                   scanned),
+                                                   description=scanned),
         "remote": remote,
         "languages_required": languages.languages_required(scanned),
         "ad_language": languages.ad_language(scanned),

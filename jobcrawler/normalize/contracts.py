@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from jobcrawler.normalize.scan import KeywordSentences
+
 CONTRACT_TYPES = ("permanent", "fixed_term", "temporary", "freelance", "internship", "student",
                   "apprenticeship", "other")
 
@@ -126,8 +128,7 @@ def contract_type(*texts: str | None, description: str | None = None) -> str | N
     ``texts`` are short statements (platform value, "Contract type:" line, title); the
     ``description`` is read last, for unambiguous phrases only ("CDI", "onbepaalde duur").
     """
-    return _contract_in(texts) or _in_description(description, _CONTRACT_WORDS,
-                                                   _DESCRIPTION_CONTRACT)
+    return _contract_in(texts) or _in_description(description, _CONTRACT_SENTENCES, _DESCRIPTION_CONTRACT)
 
 
 def _contract_in(texts: Iterable[str | None]) -> str | None:
@@ -169,15 +170,18 @@ _WORKING_TIME = re.compile(f"(?P<part_time>{_PART_TIME.pattern})|(?P<full_time>{
 def working_time(*texts: str | None, description: str | None = None) -> str | None:
     """``full_time`` or ``part_time``, whichever a text names first: short statements first, then
     the description."""
-    for text in _texts([*texts, description]):
+    for text in _texts(texts):
         if mentions(text, _WORKING_TIME_WORDS) and (m := _WORKING_TIME.search(text)):
             return m.lastgroup
+    if description and (m := _WORKING_TIME.search("\n".join(_WORKING_TIME_SENTENCES(description[:20000])))):
+        return m.lastgroup
     return None
 
 
-def hours_per_week(*texts: str | None) -> float | None:
-    """Weekly hours: "24h/semaine", "32u/week", "38 Stunden pro Woche"."""
-    for text in _texts(texts):
+def hours_per_week(*texts: str | None, description: str | None = None) -> float | None:
+    """Weekly hours: "24h/semaine", "32u/week", "38 Stunden pro Woche"; short statements first."""
+    sentences = _HOURS_SENTENCES(description[:20000]) if description else []
+    for text in [*_texts(texts), *sentences]:
         if not mentions(text, _HOURS_WORDS):
             continue
         if m := _HOURS.search(text):
@@ -187,21 +191,27 @@ def hours_per_week(*texts: str | None) -> float | None:
     return None
 
 
-# Words without which a family's description patterns cannot match: a cheap look first.
-_REMOTE_WORDS = ("remote", "tl", "télé", "thuis", "home", "hybrid", "telewerk", "distance",
-                 "mobiles", "site", "kantoor")
-_CONTRACT_WORDS = ("cdi", "cdd", "duur", "dur", "contract", "befrist", "festanstell", "student",
-                   "étudiant", "stagiair", "internship", "praktikum", "permanent", "fixed")
+# Words without which a family's patterns cannot match: a cheap look first (statements) or the
+# Aho-Corasick key words that pick a description's sentences (see :mod:`jobcrawler.normalize.scan`).
+_REMOTE_WORDS = ("remote", "thuis", "travail", "distance", "hybrid", "telewerk", "home", "mobiles", "site",
+                 "kantoor")
+_CONTRACT_WORDS = ("cdi", "cdd", "dur", "duur", "contract", "befrist", "festanstell", "student", "tudiant", "stagiair",
+                   "internship", "praktikum", "permanent", "fixed")
 _HOURS_WORDS = ("week", "semaine", "woche", "wk", "/w")
-_WORKING_TIME_WORDS = ("time", "tijd", "temps", "zeit", "4/5", "80", "38", "40", "halftijd")
+_WORKING_TIME_WORDS = ("time", "tijd", "temps", "zeit", "4/5", "80", "38", "40")
+_REMOTE_SENTENCES = KeywordSentences(_REMOTE_WORDS)
+_CONTRACT_SENTENCES = KeywordSentences(_CONTRACT_WORDS)
+_HOURS_SENTENCES = KeywordSentences(_HOURS_WORDS)
+_WORKING_TIME_SENTENCES = KeywordSentences(_WORKING_TIME_WORDS)
 
 
-def _in_description(description: str | None, words: tuple[str, ...],
+def _in_description(description: str | None, sentences: KeywordSentences,
                     rules: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
     """The first rule's kind whose unambiguous phrase the description contains (read last)."""
-    if not description or not mentions(description[:20000], words):
+    if not description:
         return None
-    return next((kind for kind, pattern in rules if pattern.search(description[:20000])), None)
+    relevant = "\n".join(sentences(description[:20000]))
+    return next((kind for kind, pattern in rules if pattern.search(relevant)), None) if relevant else None
 
 
 def mentions(text: str, words: tuple[str, ...]) -> bool:
@@ -213,7 +223,7 @@ def mentions(text: str, words: tuple[str, ...]) -> bool:
 def remote(*texts: str | None, description: str | None = None) -> str | None:
     """``remote``, ``hybrid`` or ``on_site``: short statements first, then unambiguous phrases
     of the ``description``."""
-    return _remote_in(texts) or _in_description(description, _REMOTE_WORDS, _DESCRIPTION_REMOTE)
+    return _remote_in(texts) or _in_description(description, _REMOTE_SENTENCES, _DESCRIPTION_REMOTE)
 
 
 def _remote_in(texts: Iterable[str | None]) -> str | None:

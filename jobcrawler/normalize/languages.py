@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from jobcrawler.normalize.scan import KeywordSentences
+
 _NAMES: dict[str, str] = {}
 for _code, _words in {
     "en": "english engels anglais englisch englischkenntnisse eng",
@@ -46,8 +48,6 @@ _PLUS = re.compile(
     r"constitue\s+un\s+atout|appr[ée]ci[ée]e?|von\s+vorteil|w[üu]nschenswert|ein\s+plus)\b",
     re.IGNORECASE,
 )
-# A colon does not end a sentence: "Languages: English, French" is one statement.
-_SENTENCE = re.compile(r"(?<=[.!?;\n•])\s+|\n")
 _ANY_LANGUAGE = re.compile(_LANGUAGE_WORD.pattern + "|" + _CODE_PAIR.pattern, re.IGNORECASE)
 
 
@@ -77,32 +77,18 @@ def languages_required(text: str | None) -> list[str]:
     return found
 
 
-_STEMS = ("engl", "angl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran",
-          "germ", "duits", "allem", "deutsch", "luxem", "spani", "espagn", "spaans", "italia", "polis",
-          "pools", "polon", "portug", "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de",
-          "en-", "nl-", "fr-", "de-")
+# Substrings without which no language word or code pair can occur (the Aho-Corasick key words).
+_LANGUAGE_SENTENCES = KeywordSentences((
+    "engl", "angl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran", "germ", "duits",
+    "allem", "deutsch", "luxem", "spani", "espagn", "spaans", "italia", "polis", "pools", "polon", "portug",
+    "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de", "en-", "nl-", "fr-", "de-",
+    "en /", "nl /", "fr /", "de /", "/ en", "/ nl", "/ fr", "/ de",
+))
 
 
 def _sentences_naming_a_language(text: str) -> list[str]:
-    """The distinct sentences (at most 600 characters) that name a language or a code pair.
-
-    Each distinct sentence is looked at once, first with cheap substring tests, and only then
-    with the language-word expression.
-    """
-    lower = text.lower()
-    if not any(stem in lower for stem in _STEMS):
-        return []
-    seen: set[str] = set()
-    sentences = []
-    for sentence in _SENTENCE.split(text):
-        sentence = sentence[:600]
-        if sentence in seen:
-            continue
-        seen.add(sentence)
-        low = sentence.lower()
-        if any(stem in low for stem in _STEMS) and _ANY_LANGUAGE.search(sentence):
-            sentences.append(sentence)
-    return sentences
+    """The distinct sentences (at most 600 characters) that name a language or a code pair."""
+    return [s for s in _LANGUAGE_SENTENCES(text, limit=600) if _ANY_LANGUAGE.search(s)]
 
 
 _CLAUSE_BREAK = re.compile(r"\b(?:but|mais|maar|aber|while|tandis|terwijl|whereas)\b|;",

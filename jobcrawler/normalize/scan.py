@@ -1,0 +1,85 @@
+"""Finding the sentences of a description that a rule family needs to read.
+
+A description is split into sentences once, and each family (languages, experience, contract,
+remote work, working time) looks for its key words with one Aho-Corasick pass (pyahocorasick, in C)
+over the lower-cased text. Only the sentences holding a key word reach the family's regular
+expressions: a 3 KB ad costs a few microseconds per family instead of a regex search over all of it.
+
+Key words are necessary substrings: a family's expressions can only match inside a sentence that
+holds one of its key words (``tests/test_scan.py`` checks each family against a full-text search).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+
+import ahocorasick
+
+# A sentence ends after . ! ? ; or a bullet followed by white space, and at every line break.
+# A colon does not end one: "Languages: English, French" is one statement.
+_BOUNDARY = re.compile(r"(?<=[.!?;•])\s+|\s*\n\s*")
+# Abbreviations whose full stop does not end a sentence ("mind. 3 Jahre", "min. 2 ans", "e.g. Dutch").
+_ABBREVIATION_END = re.compile(r"\b(?:mind|min|max|ca|bzw|env|ong|resp|bv|z\.b|e\.g|i\.e|incl|excl)\.$",
+                               re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _lower(text: str) -> str:
+    """Lower-cased ``text`` with the same length, so positions carry over to the original."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters (e.g. "İ") grow when lower-cased
+        lower = "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+    return lower
+
+
+@lru_cache(maxsize=8)
+def _sentence_spans(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(starts, ends) of the sentences of ``text``, computed once per text for every family."""
+    starts, ends = [0], []
+    for m in _BOUNDARY.finditer(text):
+        if text[m.start() - 1: m.start()] == "." and "\n" not in m[0] and _ABBREVIATION_END.search(
+                text[max(0, m.start() - 8): m.start()]):
+            continue
+        ends.append(m.start())
+        starts.append(m.end())
+    ends.append(len(text))
+    return tuple(starts), tuple(ends)
+
+
+class KeywordSentences:
+    """The sentences of a text that hold one of some key words (case-insensitive substrings)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(sorted({w.lower() for w in words if w}))
+        self._automaton = ahocorasick.Automaton()
+        for word in self.words:
+            self._automaton.add_word(word, len(word))
+        self._automaton.make_automaton()
+
+    def mentions(self, text: str) -> bool:
+        """True when ``text`` holds one of the key words."""
+        return next(self._automaton.iter(_lower(text)), None) is not None
+
+    def __call__(self, text: str, limit: int | None = None) -> list[str]:
+        """The distinct sentences holding a key word, in text order, each cut to ``limit``."""
+        if not text:
+            return []
+        starts, ends = _sentence_spans(text)
+        found: list[str] = []
+        seen: set[str] = set()
+        last = -1
+        for end, length in self._automaton.iter(_lower(text)):
+            i = bisect_right(starts, end - length + 1) - 1
+            if i == last:
+                continue
+            last = i
+            sentence = text[starts[i]: ends[i]]
+            if limit is not None:
+                sentence = sentence[:limit]
+            if sentence and sentence not in seen:
+                seen.add(sentence)
+                found.append(sentence)
+        return found
