@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ad_text
 
-from jobcrawler.normalize import dates, normalize_item, places, text
+from jobcrawler.normalize import dates, normalize_item, places, salary, text
 
 DATES = ["2025-12-{d}", "{d:02d}-12-2025", "{d}/11/2025", "Posted {d} days ago", "{d} dagen geleden",
          "il y a {d} jours", "vor {d} Tagen", "Publié le {d} décembre 2025", "Geplaatst op {d} november 2025",
@@ -58,6 +58,8 @@ def clear_caches() -> None:
     dates._dateparser.cache_clear()
     places._parse_one.cache_clear()
     text._html_to_text.cache_clear()
+    text._sanitize_html.cache_clear()
+    salary._parse_text.cache_clear()
 
 
 def bench(n: int, rounds: int) -> dict:

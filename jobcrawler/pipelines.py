@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from jobcrawler.items import SeenAd
 from jobcrawler.monitors import MONITORED_FIELDS
 from jobcrawler.normalize import normalize_item
+from jobcrawler.normalize.text import writable_value
 from jobcrawler.ops.runrecord import crawl_error, site_run
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.known import touch_seen
@@ -51,12 +52,19 @@ class _Pipeline:
 
 
 class ValidatePipeline(_Pipeline):
-    """Drops items without the identity every ad needs: source, source_id, url and title."""
+    """Drops items without the identity every ad needs: source, source_id, url and title.
+
+    Text no database can encode is made writable first: control characters go, lone surrogates
+    (which ``json.loads`` accepts from ``"\\ud800"`` escapes) become U+FFFD.
+    """
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, SeenAd):
             return item
         adapter = ItemAdapter(item)
+        for name, value in adapter.items():
+            if value is not None and not isinstance(value, int | float):
+                adapter[name] = writable_value(value)
         for name in REQUIRED:
             value = adapter.get(name)
             if not isinstance(value, str) or not value.strip():

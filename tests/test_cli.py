@@ -158,6 +158,7 @@ def test_normalize_command() -> None:
                     "custom": 1}),
         "{not json",
         json.dumps({"start_date_raw": "dès que possible", "location_raw": ["Luik", "Bergen"]}),
+        json.dumps({"title": "Java \ud800", "description_html": "<p>Gent\udc00</p>"}),  # lone surrogates
     ])
     result = run("normalize", stdin=lines)
     assert result.returncode == 1  # one line failed
@@ -170,6 +171,7 @@ def test_normalize_command() -> None:
     assert out[1] == {"error": out[1]["error"], "line": 2}
     assert out[2]["start_asap"] is True
     assert [loc["city"] for loc in out[2]["locations"]] == ["Liège", "Mons"]
+    assert out[3]["title"] == "Java \ufffd" and out[3]["description_text"] == "Gent\ufffd"
 
 
 def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path) -> None:

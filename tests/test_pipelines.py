@@ -105,3 +105,21 @@ def test_database_down_spools_items(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in spool.read_text().splitlines()]
     assert [line["source_id"] for line in lines] == ["0", "1", "2"]
     assert lines[0]["date_posted"] == "2025-12-09"
+
+
+def test_lone_surrogates_are_replaced_before_they_reach_the_database(db_url, tmp_path) -> None:
+    # json.loads accepts "\ud800": an API or JSON-LD block can hand us text no database can encode.
+    crawler = crawler_for(db_url, tmp_path)
+    pipes = chain(crawler)
+    item = raw_item(1, salary_raw="\ud800 3.000 EUR", address_raw=[{"addressLocality": "Gent\udfff"}])
+    item.title = "Java \ud83d developer"
+    item.description_html = "<p>Vous parlez couramment le français.\udc00</p>"
+    for pipe in pipes:
+        item = pipe.process_item(item)
+    pipes[-1].close_spider()
+    assert crawler.stats.get_value("jobcrawler/store/new") == 1
+    with session_factory(open_database(db_url))() as session:
+        job = session.scalars(select(Job)).one()
+        assert job.title == "Java \ufffd developer"
+        assert job.salary_raw == "\ufffd 3.000 EUR"
+        assert job.description_text == "Vous parlez couramment le français.\ufffd"

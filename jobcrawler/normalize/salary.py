@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from price_parser import Price
@@ -105,7 +106,16 @@ def parse_salary(raw: str | None, structured: dict[str, Any] | None = None) -> d
             return result
     if not raw or not isinstance(raw, str):
         return None
-    text = raw[:500]
+    found = _parse_text(raw[:500])
+    if found is None:
+        return None
+    low, high, currency, period_name, gross = found
+    return {"min": low, "max": high, "currency": currency, "period": period_name, "gross": gross, "raw": raw}
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> tuple[Decimal, Decimal, str | None, str | None, bool | None] | None:
+    """(min, max, currency, period, gross) of a salary statement; cached, as sites repeat them."""
     if _NO_NUMBER.search(text) and not re.search(r"\d", text):
         return None
     amounts = [m[0] for m in _AMOUNT.finditer(_LEADING.sub("", text)) if re.search(r"\d", m[0])]
@@ -119,14 +129,8 @@ def parse_salary(raw: str | None, structured: dict[str, Any] | None = None) -> d
         return None
     if len(values) >= 2 and re.search(r"\d\s*[kK]\b", text) and values[0] < 1000 <= values[1]:
         values[0] *= 1000  # "65-75k": the k belongs to both
-    low, high = min(values[:2]), max(values[:2])
-    currency = _currency(text)
-    return {
-        "min": low, "max": high, "currency": currency,
-        "period": period(text),
-        "gross": True if _GROSS.search(text) else (False if _NET.search(text) else None),
-        "raw": raw,
-    }
+    gross = True if _GROSS.search(text) else (False if _NET.search(text) else None)
+    return min(values[:2]), max(values[:2]), _currency(text), period(text), gross
 
 
 def _from_structured(structured: dict[str, Any], raw: str | None) -> dict[str, Any] | None:

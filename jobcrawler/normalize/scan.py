@@ -20,7 +20,7 @@ import ahocorasick
 
 # A sentence ends after . ! ? ; or a bullet followed by white space, and at every line break.
 # A colon does not end one: "Languages: English, French" is one statement.
-_BOUNDARY = re.compile(r"(?<=[.!?;•])\s+|\s*\n\s*")
+_BOUNDARY = re.compile(r"[.!?;•\n]\s*")
 # Abbreviations whose full stop does not end a sentence ("mind. 3 Jahre", "min. 2 ans", "e.g. Dutch").
 _ABBREVIATION_END = re.compile(r"\b(?:mind|min|max|ca|bzw|env|ong|resp|bv|z\.b|e\.g|i\.e|incl|excl)\.$",
                                re.IGNORECASE)
@@ -40,43 +40,83 @@ def _sentence_spans(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(starts, ends) of the sentences of ``text``, computed once per text for every family."""
     starts, ends = [0], []
     for m in _BOUNDARY.finditer(text):
-        if text[m.start() - 1: m.start()] == "." and "\n" not in m[0] and _ABBREVIATION_END.search(
-                text[max(0, m.start() - 8): m.start()]):
+        at = m.start()
+        if text[at] == "\n":
+            end = at
+        elif m.end() == at + 1 and m.end() < len(text):
+            continue  # "3.5", "e.g.x": no white space after the mark
+        elif text[at] == "." and "\n" not in m[0] and _ABBREVIATION_END.search(text[max(0, at - 7): at + 1]):
             continue
-        ends.append(m.start())
+        else:
+            end = at + 1
+        ends.append(end)
         starts.append(m.end())
     ends.append(len(text))
     return tuple(starts), tuple(ends)
+
+
+# Every family's key words in one automaton: one pass over a text serves them all.
+_FAMILIES: list[tuple[str, ...]] = []
+_AUTOMATON: ahocorasick.Automaton | None = None
+
+
+def _automaton() -> ahocorasick.Automaton:
+    global _AUTOMATON
+    if _AUTOMATON is None:
+        owners: dict[str, list[int]] = {}
+        for family, words in enumerate(_FAMILIES):
+            for word in words:
+                owners.setdefault(word, []).append(family)
+        automaton = ahocorasick.Automaton()
+        for word, families in owners.items():
+            automaton.add_word(word, (len(word), tuple(families)))
+        automaton.make_automaton()
+        _AUTOMATON = automaton
+    return _AUTOMATON
+
+
+@lru_cache(maxsize=8)
+def _hits(text: str) -> tuple[tuple[int, ...], ...]:
+    """Start positions of each family's key words in ``text`` (index: the family's number)."""
+    found: list[list[int]] = [[] for _ in _FAMILIES]
+    for end, (length, families) in _automaton().iter(_lower(text)):
+        for family in families:
+            found[family].append(end - length + 1)
+    return tuple(tuple(starts) for starts in found)
 
 
 class KeywordSentences:
     """The sentences of a text that hold one of some key words (case-insensitive substrings)."""
 
     def __init__(self, words: Iterable[str]) -> None:
+        global _AUTOMATON
         self.words = tuple(sorted({w.lower() for w in words if w}))
-        self._automaton = ahocorasick.Automaton()
-        for word in self.words:
-            self._automaton.add_word(word, len(word))
-        self._automaton.make_automaton()
+        self._family = len(_FAMILIES)
+        _FAMILIES.append(self.words)
+        _AUTOMATON = None
+        _hits.cache_clear()
 
     def mentions(self, text: str) -> bool:
         """True when ``text`` holds one of the key words."""
-        return next(self._automaton.iter(_lower(text)), None) is not None
+        return bool(_hits(text)[self._family])
 
     def __call__(self, text: str, limit: int | None = None) -> list[str]:
         """The distinct sentences holding a key word, in text order, each cut to ``limit``."""
         if not text:
             return []
+        hits = _hits(text)[self._family]
+        if not hits:
+            return []
         starts, ends = _sentence_spans(text)
         found: list[str] = []
         seen: set[str] = set()
         last = -1
-        for end, length in self._automaton.iter(_lower(text)):
-            i = bisect_right(starts, end - length + 1) - 1
+        for position in hits:
+            i = bisect_right(starts, position) - 1
             if i == last:
                 continue
             last = i
-            sentence = text[starts[i]: ends[i]]
+            sentence = text[starts[i]: ends[i]].rstrip()
             if limit is not None:
                 sentence = sentence[:limit]
             if sentence and sentence not in seen:

@@ -6,6 +6,7 @@ import json
 from typing import IO, Any
 
 from jobcrawler.normalize import normalize_item
+from jobcrawler.normalize.text import writable_value
 from jobcrawler.storage.upsert import jsonable
 
 #: Input keys of the normalize command that map to item raw fields.
@@ -15,6 +16,7 @@ INPUT_ALIASES = {"location_raw": "location_raw", "country": "country_hint",
 
 def normalize_record(raw: dict[str, Any]) -> dict[str, Any]:
     """One raw object -> the object with its normalised fields (other keys pass through)."""
+    raw = writable_value(raw)  # no lone surrogate (a "\\ud800" escape) may reach the output
     item = dict(raw)
     for key, target in INPUT_ALIASES.items():
         if key in raw and target not in raw:
