@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from jobcrawler.normalize import dates
 from jobcrawler.normalize.dates import is_asap, parse_date
 
 NOW = datetime(2025, 12, 20, 8, 30, tzinfo=UTC)
@@ -81,3 +82,22 @@ def test_asap(raw: str) -> None:
 @pytest.mark.parametrize("raw", ["1 januari 2026", "2026-01-05", "", "Q1 2026"])
 def test_not_asap(raw: str) -> None:
     assert not is_asap(raw)
+
+
+@pytest.mark.parametrize("template", [
+    "{n} {u} ago", "Posted {n} {u} ago", "{n} {u} geleden", "Geplaatst {n} {u} geleden", "il y a {n} {u}",
+    "Publié il y a {n} {u}", "vor {n} {u}", "Veröffentlicht vor {n} {u}",
+])
+@pytest.mark.parametrize("unit", ["days", "day", "dagen", "jours", "Tagen", "weeks", "weken", "semaines",
+                                  "Wochen", "month", "maanden", "mois", "Monaten", "hours", "uur", "heures",
+                                  "Stunden", "years", "jaar", "ans", "Jahren"])
+def test_days_ago_fast_path_agrees_with_dateparser(template: str, unit: str) -> None:
+    base = datetime(2026, 3, 31, 6, 0, tzinfo=UTC)  # month ends make month arithmetic visible
+    for n in (1, 2, 5, 13, 30):
+        raw = template.format(n=n, u=unit)
+        text = dates._PLUS.sub(r"\1", dates.strip_prefix(raw))
+        fast = dates._days_ago(text, base.date())
+        slow = dates._dateparser.__wrapped__(text, base.date())
+        if fast is not None or slow is not None:
+            assert slow is not None and fast == slow[0], raw
+            assert parse_date(raw, base) == fast, raw
