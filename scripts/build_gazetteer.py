@@ -174,10 +174,13 @@ def build() -> dict:
         if place == commune:
             entry["postcodes"].append(postcode)
             continue
+        # GeoNames tells same-named localities apart by their commune: "Windhof (Koerich)" is
+        # written "Windhof" in ads; the commune is in its own field.
+        name = place.removesuffix(f" ({commune})")
         loc = lu_localities.get((place, commune))
         if loc is None:
             loc = lu_localities[(place, commune)] = {
-                "kind": "locality", "name": place, "names": [place], "municipality": commune,
+                "kind": "locality", "name": name, "names": sorted({name, place}), "municipality": commune,
                 "postcodes": [], "province": canton, "region": None, "country": "LU"}
             entries.append(loc)
         loc["postcodes"].append(postcode)

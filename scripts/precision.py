@@ -5,7 +5,10 @@ items of the fixture sites (reviewed output: a regression check); the others are
 real-world strings. Prints, per field: rows, correct, accuracy, and precision (the share of
 non-null answers that are right: a wrong value is worse than none).
 
-Run: ``python scripts/precision.py [--show-errors]``
+Rows with a ``batch`` were added together and measured once, before any rule was changed for
+them: ``--batch NAME`` prints that batch alone (its first run is the unbiased figure).
+
+Run: ``python scripts/precision.py [--show-errors] [--batch NAME]``
 """
 
 from __future__ import annotations
@@ -81,8 +84,11 @@ def measure(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--batch", help="only the rows of this batch (e.g. 2026-11-25)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    if args.batch:
+        rows = [r for r in rows if r.get("batch") == args.batch]
     print(f"{len(rows)} labelled values ({sum('from' not in r for r in rows)} independent, "
           f"{sum('from' in r for r in rows)} from the fixtures' golden items)")
     print(f"{'field':22} {'rows':>5} {'correct':>8} {'accuracy':>9} {'precision':>10}")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobcrawler.normalize import contracts
+from jobcrawler.normalize import contracts, languages, scan
 from jobcrawler.normalize.scan import KeywordSentences
 
 FINDER = KeywordSentences(["remote", "ervaring", "télé"])
@@ -78,3 +78,23 @@ def test_description_rules_read_only_key_word_sentences(text: str) -> None:
         assert found == whole
     elif whole is None:
         assert found is None
+
+
+LANGUAGE_PHRASES = [
+    "English", "Engels", "anglais", "Englisch", "Dutch", "Nederlands", "néerlandais", "Niederländisch",
+    "French", "Frans", "français", "Französisch", "German", "Duits", "allemand", "Deutsch", "Luxembourgish",
+    "FR/NL", "NL - FR", "EN & FR", "DE+FR", "fr / nl", "is a plus", "est un atout", "is een troef",
+    "fluent", "vloeiend", "couramment", "fließend", "kennis van", "required", ": goed", "(C1)",
+]
+LANGUAGE_TEXT = st.lists(
+    st.lists(st.sampled_from(LANGUAGE_PHRASES + FILLER), min_size=1, max_size=10).map(" ".join),
+    min_size=1, max_size=6).map(". ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LANGUAGE_TEXT)
+def test_languages_read_only_key_word_sentences(text: str) -> None:
+    starts, ends = scan._sentence_spans(text)
+    every = list(dict.fromkeys(text[s:e].rstrip()[:600] for s, e in zip(starts, ends, strict=True)))
+    naming = [s for s in every if s and languages._ANY_LANGUAGE.search(s)]
+    assert languages.languages_required(text) == languages._required_in(naming)

@@ -14,7 +14,8 @@ from jobcrawler.normalize.scan import KeywordSentences
 CONTRACT_TYPES = ("permanent", "fixed_term", "temporary", "freelance", "internship", "student",
                   "apprenticeship", "other")
 
-# Order matters: more specific words before the general ones they contain.
+# Order matters: more specific words before the general ones they contain, and a fixed term before
+# "temporary" ("Temporary (Fixed Term)" is a fixed-term contract, "Interim" a temporary one).
 _CONTRACT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
@@ -22,20 +23,20 @@ _CONTRACT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"student\s+job|studentenarbeid|flexi[- ]?job\s+student)\b"),
         ("apprenticeship", r"\b(?:apprenti(?:ce|ssage)(?:ship)?|alternance|duaal\s+leren|"
                            r"leercontract|ausbildung|lehrstelle|dual\s+learning)\b"),
-        ("internship", r"\b(?:internship|intern|stage|stagiair[e]?|praktikum|praktikant(?:in)?|"
-                       r"traineeship)\b"),
-        ("temporary", r"\b(?:interim|int[ée]rim(?:aire)?|uitzend(?:werk|arbeid|job)?|temp(?:orary)?|"
-                      r"zeitarbeit|leiharbeit|arbeitnehmer[üu]berlassung|tijdelijk\s+werk|"
-                      r"flexi[- ]?job)\b"),
+        ("internship", r"\b(?:internship|intern|stage|stagiair[e]?|praktikant(?:in)?|traineeship)\b|"
+                       r"praktikum\b"),  # also in compounds: "Pflichtpraktikum"
         ("freelance", r"\b(?:freelance[r]?|free[- ]lance|zelfstandige?|ind[ée]pendant|"
                       r"selbst[äa]ndig|freiberuflich|contractor|self[- ]employed|"
                       r"consultant\s+\(?freelance|contract\s+role|b2b)\b"),
         ("fixed_term", r"\b(?:cdd|contrat\s+[àa]\s+dur[ée]e\s+d[ée]termin[ée]e|bepaalde\s+duur|"
-                       r"tijdelijk(?:\s+contract)?|fixed[- ]term|befristet|temporary\s+contract|"
+                       r"tijdelijk(?!\s+werk)(?:\s+contract)?|fixed[- ]term|befristet\w*|temporary\s+contract|"
                        r"contract\s+van\s+bepaalde\s+duur|replacement\s+contract|vervangingscontract|"
                        r"contrat\s+de\s+remplacement)\b"),
+        ("temporary", r"\b(?:interim|int[ée]rim(?:aire)?|uitzend(?:werk|arbeid|job)?|temp(?:orary)?|"
+                      r"zeitarbeit|leiharbeit|arbeitnehmer[üu]berlassung|tijdelijk\s+werk|"
+                      r"flexi[- ]?job)\b"),
         ("permanent", r"\b(?:cdi|contrat\s+[àa]\s+dur[ée]e\s+ind[ée]termin[ée]e|onbepaalde\s+duur|"
-                      r"vast(?:\s+contract|e\s+job|\s+dienstverband)?|permanent|unbefristet|"
+                      r"vast(?:\s+contract|e\s+job|\s+dienstverband)?|permanent|unbefristet\w*|"
                       r"festanstellung|full[- ]time\s+employee|regular|employee)\b"),
     )
 )
@@ -62,9 +63,9 @@ _OPEN_ENDED_WORDS = re.compile(
     r"\b(?:extension|extendable|renewable|verlenging|verlengbaar|prolongation|renouvelable|"
     r"verl[äa]ngerung|long[- ]term|lange\s+termijn|longue\s+dur[ée]e)\b", re.IGNORECASE)
 
-_FULL_TIME = re.compile(r"\b(?:full[- ]?time|voltijds?|fulltime|temps\s+plein|vollzeit|"
+_FULL_TIME = re.compile(r"\b(?:full[- ]?time|voltijdse?|voltijds|fulltime|temps\s+plein|vollzeit|"
                         r"38\s*u(?:ur)?|40\s*u(?:ur)?)\b", re.IGNORECASE)
-_PART_TIME = re.compile(r"\b(?:part[- ]?time|deeltijds?|parttime|temps\s+partiel|teilzeit|"
+_PART_TIME = re.compile(r"\b(?:part[- ]?time|deeltijdse?|deeltijds|parttime|temps\s+partiel|teilzeit|"
                         r"mi[- ]temps|halftime|halftijds|4/5|80\s*%)\b", re.IGNORECASE)
 _HOURS = re.compile(
     r"(\d{1,2}(?:[.,]\d)?)\s*(?:-\s*\d{1,2}\s*)?(?:h|u|uur|uren|hours?|hrs?|heures?|std\.?|"
@@ -75,11 +76,12 @@ _REMOTE = re.compile(r"\b(?:100\s*%\s*(?:remote|thuiswerk|t[ée]l[ée]travail)|f
                      r"full[- ]?remote|remote[- ]first|remote\s+only|work\s+from\s+anywhere|"
                      r"volledig\s+thuiswerk|enti[èe]rement\s+[àa]\s+distance|"
                      r"vollst[äa]ndig\s+remote|remote)\b", re.IGNORECASE)
-_HYBRID = re.compile(r"\b(?:hybrid|hybride|hybrid\s+work|gedeeltelijk\s+thuiswerk|"
+_HYBRID = re.compile(r"\b(?:hybrid|hybride|hybrid\s+work|gedeeltelijk\s+thuiswerk|work(?:ing)?\s+from\s+home|wfh|"
                      r"thuiswerk|telewerk|t[ée]l[ée]travail|home\s?office|mobiles\s+arbeiten|"
                      r"\d\s*(?:days?|dagen|jours?|tage?)\s+(?:remote|thuis|from\s+home|"
                      r"de\s+t[ée]l[ée]travail|home\s?office))\b", re.IGNORECASE)
-_ON_SITE = re.compile(r"\b(?:on[- ]?site|onsite|op\s+locatie|sur\s+site|vor\s+ort|in[- ]office|"
+_ON_SITE = re.compile(r"\b(?:on[- ]?site|onsite|op\s+locatie|op\s+kantoor|sur\s+site|au\s+bureau|vor\s+ort|"
+                      r"im\s+b[üu]ro|in[- ]office|in\s+the\s+office|"
                       r"pr[ée]sentiel)\b", re.IGNORECASE)
 _STRUCTURED_REMOTE = {"remote": "remote", "hybrid": "hybrid", "on_site": "on_site",
                       "onsite": "on_site", "on-site": "on_site", "in_office": "on_site",

@@ -22,7 +22,10 @@ _PREFIX = re.compile(
     r"publi[ée]e?|mis\s+en\s+ligne\s+le|date\s+de\s+publication|geplaatst\s+op|geplaatst|"
     r"gepubliceerd\s+op|gepubliceerd|publicatiedatum|datum|ver[öo]ffentlicht\s+am|"
     r"ver[öo]ffentlicht|online\s+seit|start(?:\s+date)?|startdatum|date\s+de\s+d[ée]but|"
-    r"d[ée]but|beginn|eintritt|valid\s+through|closing\s+date|deadline)\s*[:\-–]?\s*",
+    r"d[ée]but|beginn|eintritt|valid\s+through|closing\s+date|deadline|apply\s+by|"
+    r"date\s+limite(?:\s+de\s+(?:candidature|d[ée]p[ôo]t))?|postuler\s+avant\s+le|sluitingsdatum|"
+    r"uiterste\s+(?:sollicitatie)?datum|solliciteren\s+tot|bewerbungsfrist|bewerbungsschluss|"
+    r"bewerben\s+bis)\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
 _ASAP = re.compile(
@@ -33,8 +36,12 @@ _ASAP = re.compile(
     re.IGNORECASE,
 )
 # "30+ days ago": the '+' makes dateparser give up; the number is a lower bound, keep it.
-_PLUS = re.compile(r"(\d+)\s*\+")
-_TODAY = re.compile(r"^\s*(?:today|just\s+posted|vandaag|aujourd'?hui|heute|now)\s*$", re.I)
+# ... and so are "more than 30 days", "plus de 30 jours", "meer dan 30 dagen", "mehr als 30 Tagen".
+_PLUS = re.compile(r"(\d+)\s*\+|(?:more\s+than|over|plus\s+de|meer\s+dan|ruim|mehr\s+als|über)\s+(\d+)",
+                   re.IGNORECASE)
+_TODAY = re.compile(r"^\s*(?:today|just\s+posted|vandaag|aujourd'?hui|heute|now)"
+                    r"(?:\s+(?:posted|geplaatst|gepubliceerd|publi[ée]e?|mis\s+en\s+ligne|ver[öo]ffentlicht))?\s*$",
+                    re.IGNORECASE)
 
 _DATEPARSER_LANGUAGES = ["en", "nl", "fr", "de"]
 
@@ -54,9 +61,11 @@ _AGO_UNITS: dict[str, dict[str, str]] = {
            "tagen": "days", "woche": "weeks", "wochen": "weeks", "monat": "months", "monaten": "months",
            "jahr": "years", "jahren": "years"},
 }
-_AGO = re.compile(r"^(?:(?P<en>\d{1,3})\s*(?P<en_unit>\w+)\s+ago|(?P<nl>\d{1,3})\s*(?P<nl_unit>\w+)\s+geleden|"
-                  r"il\s+y\s+a\s+(?P<fr>\d{1,3})\s*(?P<fr_unit>\w+)|vor\s+(?P<de>\d{1,3})\s*(?P<de_unit>\w+))$",
-                  re.IGNORECASE)
+_ONE = {"a": 1, "an": 1, "one": 1, "een": 1, "één": 1, "un": 1, "une": 1, "einem": 1, "einer": 1, "ein": 1}
+_AGO = re.compile(r"^(?:(?P<en>\d{1,3}|an?|one)\s*(?P<en_unit>\w+)\s+ago|"
+                  r"(?P<nl>\d{1,3}|een|één)\s*(?P<nl_unit>\w+)\s+geleden|"
+                  r"il\s+y\s+a\s+(?P<fr>\d{1,3}|une?)\s*(?P<fr_unit>\w+)|"
+                  r"vor\s+(?P<de>\d{1,3}|einem|einer)\s*(?P<de_unit>\w+))$", re.IGNORECASE)
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -108,7 +117,7 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
     base = (crawled_at or datetime(1970, 1, 1, tzinfo=UTC)).date()
     if _TODAY.match(text):
         return base if crawled_at else None
-    text = _PLUS.sub(r"\1", text)
+    text = _PLUS.sub(lambda m: m[1] or m[2], text)
     if (ago := _days_ago(text, base)) is not None:
         return ago if crawled_at else None
     parsed = _dateparser(text, base)
@@ -130,7 +139,7 @@ def _days_ago(text: str, base: date) -> date | None:
     if kind is None:
         return None
     noon = datetime(base.year, base.month, base.day, 12, 0)
-    n = int(m[language])
+    n = _ONE.get(m[language].casefold()) or int(m[language])
     if kind in ("months", "years"):
         return (noon - relativedelta(**{kind: n})).date()
     return (noon - timedelta(**{kind: n})).date()

@@ -59,9 +59,13 @@ def languages_required(text: str | None) -> list[str]:
     """
     if not text:
         return []
+    return _required_in(_sentences_naming_a_language(text[:50000]))
+
+
+def _required_in(sentences: list[str]) -> list[str]:
     found: list[str] = []
-    for sentence in _sentences_naming_a_language(text[:50000]):
-        if not _REQUIRED.search(sentence):
+    for sentence in sentences:
+        if not _REQUIRED.search(sentence) and not _LEVEL.search(sentence):
             continue
         plus = _PLUS.search(sentence)
         for match in _LANGUAGE_WORD.finditer(sentence):
@@ -77,12 +81,12 @@ def languages_required(text: str | None) -> list[str]:
     return found
 
 
-# Substrings without which no language word or code pair can occur (the Aho-Corasick key words).
+# Substrings without which no language word or code pair can occur (the Aho-Corasick key words):
+# every language word itself, and the code pairs' "EN/", "/FR", "NL-"... (tests/test_scan.py).
 _LANGUAGE_SENTENCES = KeywordSentences((
-    "engl", "angl", "dutch", "neder", "néerl", "neerl", "niederl", "flem", "vlaam", "fren", "fran", "germ", "duits",
-    "allem", "deutsch", "luxem", "spani", "espagn", "spaans", "italia", "polis", "pools", "polon", "portug",
-    "en/", "nl/", "fr/", "de/", "/en", "/nl", "/fr", "/de", "en-", "nl-", "fr-", "de-",
-    "en /", "nl /", "fr /", "de /", "/ en", "/ nl", "/ fr", "/ de",
+    *_NAMES,
+    *(f"{code}{sep}" for code in ("en", "nl", "fr", "de") for sep in ("/", "-", "&", "+", " /", " -", " &", " +")),
+    *(f"{sep}{code}" for code in ("en", "nl", "fr", "de") for sep in ("/", "-", "&", "+", "/ ", "- ", "& ", "+ ")),
 ))
 
 
@@ -96,6 +100,15 @@ _CLAUSE_BREAK = re.compile(r"\b(?:but|mais|maar|aber|while|tandis|terwijl|wherea
 # A comma continues a list of languages when a language word stands right before it and right
 # after it ("English, Dutch, and French").
 _LIST_COMMA_BEFORE = re.compile(_LANGUAGE_WORD.pattern + r"\s*$", re.IGNORECASE)
+# "Frans: zeer goed", "English (C1)", "Deutsch – sehr gut": a language with the level asked for.
+_LEVEL = re.compile(_LANGUAGE_WORD.pattern + r"\s*[:(\-–]\s*(?:(?:very|zeer|tr[èe]s|sehr)\s+)?(?:good|goed|"
+                    r"bon(?:ne)?|gut|excellent\w*|uitstekend|perfect\w*|parfait\w*|fluent|courant|vloeiend|"
+                    r"native|moedertaal|muttersprache|[abc][12])\b", re.IGNORECASE)
+_ARTICLE = r"(?:(?:le|la|les|het|de|das|the)\s+|l')?"
+_BARE_ITEM = re.compile(r"\s*(?:(?:and|en|et|und|or|of|ou|oder)\s+)?" + _ARTICLE + _LANGUAGE_WORD.pattern + r"\s*",
+                        re.IGNORECASE)
+_LIST_END = re.compile(_BARE_ITEM.pattern + r"\s(?:and|en|et|und|or|of|ou|oder)\s+" + _ARTICLE + _LANGUAGE_WORD.pattern,
+                       re.IGNORECASE)
 _LIST_COMMA_AFTER = re.compile(r"\s*(?:(?:and|en|et|und|or|of|ou|oder)\s+)?" + _LANGUAGE_WORD.pattern,
                                re.IGNORECASE)
 
@@ -115,6 +128,14 @@ def _same_clause(sentence: str, a: int, b: int) -> bool:
     span = sentence[lo:hi]
     if _CLAUSE_BREAK.search(span):
         return False
+    if a < b and "," in span:
+        # "Knowledge of English, Dutch and French is a plus": single languages, then the list's
+        # end ("Dutch and French") in the marker's piece. Not in "Dutch and French, English is a
+        # plus" (a list of its own) nor "Vous maîtrisez le français, l'anglais est un atout".
+        lead_in = sentence[sentence.rfind(",", 0, a) + 1: a]
+        *items, last = sentence[a:b].split(",")
+        return (not _LANGUAGE_WORD.search(lead_in) and _LIST_END.match(last) is not None
+                and all(_BARE_ITEM.fullmatch(item) for item in items))
     return all(_LIST_COMMA_BEFORE.search(span[:i]) and _LIST_COMMA_AFTER.match(span[i + 1:])
                for i, ch in enumerate(span) if ch == ",")
 

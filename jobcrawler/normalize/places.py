@@ -224,7 +224,9 @@ def _parse_one(raw: str, country_hint: str | None) -> tuple[tuple[tuple[str, Any
         parts = [p for p in re.split(r"\s*[,~]\s*|\s+-\s+|\s*\(\s*|\s*\)\s*", piece) if p.strip()]
         if not parts:
             continue
-        place = _resolve(parts, country_hint, "country" if countries else None)
+        # "Luxembourg (province)": the province word may stand in a part of its own
+        kind = "country" if countries else "province" if _PROVINCE_WORD.search(piece) else None
+        place = _resolve(parts, country_hint, kind)
         if place is None and not _REMOTE.search(piece):
             continue
         postcode = None
