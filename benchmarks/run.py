@@ -153,10 +153,13 @@ def bench_incremental(jobs: int, workdir: Path) -> dict:
 
 
 def bench_memory(sizes: list[int], workdir: Path) -> dict:
+    """Peak RSS of full crawls, pending requests on disk as ``jobcrawler crawl`` keeps them (a
+    ``JOBDIR`` for the run: ``JOBCRAWLER_DISK_QUEUE``)."""
     peaks = {}
     for jobs in sizes:
         with site(jobs, free_port()) as url:
-            stats = crawl_jobcrawler(url, workdir / f"memory-{jobs}.db")
+            stats = crawl_jobcrawler(url, workdir / f"memory-{jobs}.db",
+                                     {"JOBDIR": str(workdir / f"queue-{jobs}")})
         peaks[jobs] = stats.get("memusage/max", 0) / 2**20
     return peaks
 
