@@ -101,3 +101,19 @@ def test_days_ago_fast_path_agrees_with_dateparser(template: str, unit: str) -> 
         if fast is not None or slow is not None:
             assert slow is not None and fast == slow[0], raw
             assert parse_date(raw, base) == fast, raw
+
+
+@pytest.mark.parametrize("month", [
+    "januari", "janvier", "Januar", "January", "februari", "février", "Februar", "February", "maart", "mars",
+    "März", "March", "april", "avril", "mei", "mai", "May", "juni", "juin", "June", "juli", "juillet", "July",
+    "augustus", "août", "August", "september", "septembre", "oktober", "octobre", "October", "november",
+    "novembre", "december", "décembre", "Dezember", "Jan", "Feb", "Dec",
+])
+def test_month_name_fast_path_agrees_with_dateparser(month: str) -> None:
+    base = NOW.date()
+    french = month.casefold() in ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                                  "septembre", "octobre", "novembre", "décembre")
+    for raw in (f"4 {month} 2026", f"31 {month} 2025", f"5. {month} 2026", *([f"1er {month} 2026"] * french)):
+        fast = dates._day_month_name_year(raw)
+        slow = dates._dateparser.__wrapped__(raw, base)
+        assert fast == (slow[0] if slow else None), raw

@@ -112,6 +112,8 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
         return _valid(int(m[3]), int(m[2]), int(m[1]))
     if m := _ISO_DATE.match(text):
         return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if _DAY_MONTH_YEAR.match(text):
+        return _day_month_name_year(text)
     if not text or not any(ch.isalnum() for ch in text):
         return None
     base = (crawled_at or datetime(1970, 1, 1, tzinfo=UTC)).date()
@@ -126,6 +128,30 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
     if crawled_at is None and parsed[1]:
         return None  # a relative date with no crawl time to count from
     return parsed[0]
+
+
+# Day-first dates with a month name, "4 februari 2026", "2 février 2026", "5. März 2026", "4 February
+# 2026", read without dateparser too (an optional weekday in front: "lundi 9 février 2026").
+_MONTHS = {
+    name: number
+    for number, names in enumerate((
+        "january januari janvier januar jan", "february februari février fevrier februar feb fév fev febr",
+        "march maart mars märz marz mar mrt mär", "april avril apr avr", "may mei mai",
+        "june juni juin jun", "july juli juillet jul juil", "august augustus août aout aug",
+        "september septembre sep sept", "october oktober octobre oct okt",
+        "november novembre nov", "december decembre décembre dezember dec déc dez",
+    ), start=1)
+    for name in names.split()
+}
+_DAY_MONTH_YEAR = re.compile(r"^(?:[^\W\d]+,?\s+)?(\d{1,2})(?:er|e|\.)?\s+([^\W\d]+)\.?\s+(\d{4})$")
+
+
+def _day_month_name_year(text: str) -> date | None:
+    """The date of "4 februari 2026" and its kin, or None for any other text."""
+    m = _DAY_MONTH_YEAR.match(text)
+    if not m or (month := _MONTHS.get(m[2].casefold())) is None:
+        return None
+    return _valid(int(m[3]), month, int(m[1]))
 
 
 def _days_ago(text: str, base: date) -> date | None:
