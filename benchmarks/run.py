@@ -195,6 +195,8 @@ def main() -> None:
         n = run_json([str(BENCH / "normalize_bench.py"), "--items", "3000" if q else "10000"])
         rows.append((f"2. normalise, {n['items']} items, 1 core", f"{n['items_per_s']:.0f} items/s",
                      ">= 5000", n["items_per_s"] >= 5000))
+        rows.append(("2. the same items, library calls alone (nh3, Resiliparse, py3langid)",
+                     f"{n['libraries_only_items_per_s']:.0f} items/s", "", ""))
         ads = 5000 if q else 50_000
         for backend, s in bench_storage(ads, work).items():
             goal_new = ">= 10000" if backend == "sqlite" else ""
