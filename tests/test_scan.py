@@ -31,11 +31,9 @@ def test_sentences(text: str, expected: list[str]) -> None:
     assert FINDER(text) == expected
 
 
-def test_limit_and_mentions() -> None:
+def test_limit() -> None:
     long = "remote " + "x" * 1000
     assert FINDER(long, limit=10) == ["remote xxx"]
-    assert FINDER.mentions("Fully REMOTE")
-    assert not FINDER.mentions("on site")
 
 
 # Phrases every description rule knows, mixed with filler, in sentences: whatever the mix, reading

@@ -55,31 +55,42 @@ def _sentence_spans(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(starts), tuple(ends)
 
 
-# Every family's key words in one automaton: one pass over a text serves them all.
-_FAMILIES: list[tuple[str, ...]] = []
-_AUTOMATON: ahocorasick.Automaton | None = None
+class _Families:
+    """Every family's key words in one automaton: one pass over a text serves them all."""
+
+    def __init__(self) -> None:
+        self.words: list[tuple[str, ...]] = []
+        self._automaton: ahocorasick.Automaton | None = None
+
+    def add(self, words: tuple[str, ...]) -> int:
+        """Register a family; its number. The automaton is rebuilt on the next search."""
+        self.words.append(words)
+        self._automaton = None
+        _hits.cache_clear()
+        return len(self.words) - 1
+
+    def automaton(self) -> ahocorasick.Automaton:
+        if self._automaton is None:
+            owners: dict[str, list[int]] = {}
+            for family, words in enumerate(self.words):
+                for word in words:
+                    owners.setdefault(word, []).append(family)
+            automaton = ahocorasick.Automaton()
+            for word, families in owners.items():
+                automaton.add_word(word, (len(word), tuple(families)))
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
 
 
-def _automaton() -> ahocorasick.Automaton:
-    global _AUTOMATON
-    if _AUTOMATON is None:
-        owners: dict[str, list[int]] = {}
-        for family, words in enumerate(_FAMILIES):
-            for word in words:
-                owners.setdefault(word, []).append(family)
-        automaton = ahocorasick.Automaton()
-        for word, families in owners.items():
-            automaton.add_word(word, (len(word), tuple(families)))
-        automaton.make_automaton()
-        _AUTOMATON = automaton
-    return _AUTOMATON
+_FAMILIES = _Families()
 
 
 @lru_cache(maxsize=8)
 def _hits(text: str) -> tuple[tuple[int, ...], ...]:
     """Start positions of each family's key words in ``text`` (index: the family's number)."""
-    found: list[list[int]] = [[] for _ in _FAMILIES]
-    for end, (length, families) in _automaton().iter(_lower(text)):
+    found: list[list[int]] = [[] for _ in _FAMILIES.words]
+    for end, (length, families) in _FAMILIES.automaton().iter(_lower(text)):
         for family in families:
             found[family].append(end - length + 1)
     return tuple(tuple(starts) for starts in found)
@@ -89,16 +100,8 @@ class KeywordSentences:
     """The sentences of a text that hold one of some key words (case-insensitive substrings)."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        global _AUTOMATON
         self.words = tuple(sorted({w.lower() for w in words if w}))
-        self._family = len(_FAMILIES)
-        _FAMILIES.append(self.words)
-        _AUTOMATON = None
-        _hits.cache_clear()
-
-    def mentions(self, text: str) -> bool:
-        """True when ``text`` holds one of the key words."""
-        return bool(_hits(text)[self._family])
+        self._family = _FAMILIES.add(self.words)
 
     def __call__(self, text: str, limit: int | None = None) -> list[str]:
         """The distinct sentences holding a key word, in text order, each cut to ``limit``."""
