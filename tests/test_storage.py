@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from jobcrawler.ops.runrecord import finish_run, mark_interrupted, start_run
 from jobcrawler.storage.db import current_revision, head_revision, open_database, session_factory
@@ -150,3 +150,17 @@ def test_models_and_migrations_do_not_drift(db_url: str) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+@pytest.mark.postgres
+def test_long_text_columns_use_lz4_on_postgresql(pg_url: str) -> None:
+    engine = open_database(pg_url)
+    with engine.connect() as conn:
+        available = conn.execute(text(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")).scalar()
+        if not available:
+            pytest.skip("this PostgreSQL server was built without lz4")
+        methods = dict(conn.execute(text(
+            "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'jobs'::regclass "
+            "AND attname IN ('description_text', 'description_html', 'raw')")).all())
+    assert methods == {"description_text": "l", "description_html": "l", "raw": "l"}
