@@ -46,6 +46,11 @@ CONTRACT_CASES = [
     ("Full-Time", None),
     ("", None),
     ("Competitive package", None),
+    # German compounds, Dutch compounds, and a fixed term named with "temporary"
+    ("Befristeter Vertrag (12 Monate)", "fixed_term"), ("Unbefristeter Arbeitsvertrag", "permanent"),
+    ("Pflichtpraktikum", "internship"), ("Stageplaats", "internship"),
+    ("Uitzendopdracht met vooruitzicht op vast", "temporary"), ("Temporary (Fixed Term)", "fixed_term"),
+    ("Tijdelijk werk", "temporary"), ("Tijdelijk contract", "fixed_term"),
 ]
 
 
@@ -88,7 +93,8 @@ def test_duration(raw, expected):
     ("Full-Time", "full_time"), ("FULL_TIME", "full_time"), ("Voltijds", "full_time"), ("Temps plein", "full_time"),
     ("Vollzeit", "full_time"), ("Deeltijds", "part_time"), ("Temps partiel", "part_time"),
     ("Teilzeit", "part_time"), ("Part-time (4/5)", "part_time"), ("Mi-temps", "part_time"),
-    ("CDI", None),
+    ("Voltijdse job", "full_time"), ("4/5de", "part_time"), ("Teilzeit oder Vollzeit", None),
+    ("Full-time or part-time", None), ("CDI", None),
 ])
 def test_working_time(raw, expected):
     assert working_time(raw) == expected
@@ -108,6 +114,8 @@ def test_hours_per_week(raw, expected):
     ("Hybrid", "hybrid"), ("Hybride", "hybrid"), ("2 dagen thuiswerk", "hybrid"),
     ("télétravail possible", "hybrid"), ("Homeoffice", "hybrid"), ("Home office", "hybrid"),
     ("On-site", "on_site"), ("on_site", "on_site"), ("", None),
+    ("Op kantoor in Gent", "on_site"), ("Kein Homeoffice", "on_site"), ("Geen thuiswerk", "on_site"),
+    ("Work from home 2 days a week", "hybrid"), ("Hybride (3 jours au bureau)", "hybrid"),
 ])
 def test_remote(raw, expected):
     assert remote(raw) == expected

@@ -59,6 +59,10 @@ CASES = [
     ("n.v.t.", None),
     ("Posted", None),
     ("x" * 200, None),
+    # deadlines, "today" with a verb, number words, lower bounds, and periods that are no day
+    ("Date limite : 28/12/2025", date(2025, 12, 28)), ("Bewerbungsfrist: 31.12.2025", date(2025, 12, 31)),
+    ("Vandaag geplaatst", date(2025, 12, 20)), ("een maand geleden", date(2025, 11, 20)),
+    ("Il y a plus de 30 jours", date(2025, 11, 20)), ("Vorige week", None), ("last month", None),
 ]
 
 

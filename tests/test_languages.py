@@ -43,6 +43,10 @@ REQUIRED = [
     ("Je beheerst het Nederlands en het Frans.", ["nl", "fr"]),
     ("Maîtrise de l'anglais technique requise.", ["en"]),
     ("You speak Dutch, French and English fluently.", ["nl", "fr", "en"]),
+    ("Goede kennis van Nederlands en Frans, Engels is een troef.", ["nl", "fr"]),
+    ("Frans: zeer goed; Engels: goed.", ["fr", "en"]),
+    ("Néerlandais et anglais courants.", ["nl", "en"]),
+    ("Engels: vloeiend.", ["en"]),
 ]
 
 
@@ -107,6 +111,8 @@ def test_ad_language(text, expected):
     ("Een eerste ervaring van 6 maanden is een plus.", None),
     ("Au minimum 10 ans d'expérience dans le secteur bancaire.", 10),
     ("3 Jahre Erfahrung als Entwickler sind Voraussetzung.", 3),
+    ("Between 3 and 5 years of experience.", 3), ("Au moins trois ans d'expérience.", 3),
+    ("We have been around for 25 years and value experience.", None),
 ])
 def test_experience(text, expected):
     assert experience_years_min(text) == expected

@@ -68,6 +68,13 @@ CASES = [
     ("Atlantis", []),
     ("", []),
     ("Multiple locations", []),
+    # lists of cities written with commas; a Brussels commune with the capital's name
+    ("Gent, Antwerpen of Brussel", [("Gent", "Gent", "BE-VOV", "BE-VLG", "BE"),
+                                    ("Antwerpen", "Antwerpen", "BE-VAN", "BE-VLG", "BE"),
+                                    ("Bruxelles", "Bruxelles", None, "BE-BRU", "BE")]),
+    ("Evere, Brussels", [("Evere", "Evere", None, "BE-BRU", "BE")]),
+    ("Luxembourg (province)", [(None, None, "BE-WLX", "BE-WAL", "BE")]),
+    ("Windhof", [("Windhof", "Koerich", "LU-CA", None, "LU")]),
 ]
 
 

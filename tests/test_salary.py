@@ -42,6 +42,7 @@ CASES = [
     ("Vanaf € 3.000 bruto per maand", (D(3000), D(3000), "EUR", "month", True)),
     ("ab 4.200 EUR monatlich", (D(4200), D(4200), "EUR", "month", None)),
     ("65.000 EUR p.a.", (D(65000), D(65000), "EUR", "year", None)),
+    ("Barema CP 200 + 2.800 € brut", (D(2800), D(2800), "EUR", None, True)),
 ]
 
 
@@ -58,7 +59,8 @@ def test_parse_salary(raw, expected):
 @pytest.mark.parametrize("raw", ["competitive", "Marktconform salaris", "Attractive package",
                                  "Salaire attractif", "Wettbewerbsfähiges Gehalt", "", "n/a",
                                  "Te bespreken", "Attraktives Gehalt", "Salaire selon expérience",
-                                 "Competitive salary + benefits", "DOE"])
+                                 "Competitive salary + benefits", "DOE",
+                                 "Loon volgens barema PC 200"])  # a joint committee, not an amount
 def test_no_number_is_no_salary(raw):
     assert parse_salary(raw) is None
 

@@ -23,7 +23,8 @@ _CONTRACT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"student\s+job|studentenarbeid|flexi[- ]?job\s+student)\b"),
         ("apprenticeship", r"\b(?:apprenti(?:ce|ssage)(?:ship)?|alternance|duaal\s+leren|"
                            r"leercontract|ausbildung|lehrstelle|dual\s+learning)\b"),
-        ("internship", r"\b(?:internship|intern|stage|stagiair[e]?|praktikant(?:in)?|traineeship)\b|"
+        ("internship", r"\b(?:internship|intern|stage|stageplaats|stageplek|stagiair[e]?|praktikant(?:in)?|"
+                       r"trainee(?:ship)?)\b|"
                        r"praktikum\b"),  # also in compounds: "Pflichtpraktikum"
         ("freelance", r"\b(?:freelance[r]?|free[- ]lance|zelfstandige?|ind[ée]pendant|"
                       r"selbst[äa]ndig|freiberuflich|contractor|self[- ]employed|"
@@ -32,7 +33,7 @@ _CONTRACT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"tijdelijk(?!\s+werk)(?:\s+contract)?|fixed[- ]term|befristet\w*|temporary\s+contract|"
                        r"contract\s+van\s+bepaalde\s+duur|replacement\s+contract|vervangingscontract|"
                        r"contrat\s+de\s+remplacement)\b"),
-        ("temporary", r"\b(?:interim|int[ée]rim(?:aire)?|uitzend(?:werk|arbeid|job)?|temp(?:orary)?|"
+        ("temporary", r"\b(?:interim|int[ée]rim(?:aire)?|uitzend\w*|temp(?:orary)?|"
                       r"zeitarbeit|leiharbeit|arbeitnehmer[üu]berlassung|tijdelijk\s+werk|"
                       r"flexi[- ]?job)\b"),
         ("permanent", r"\b(?:cdi|contrat\s+[àa]\s+dur[ée]e\s+ind[ée]termin[ée]e|onbepaalde\s+duur|"
@@ -66,7 +67,7 @@ _OPEN_ENDED_WORDS = re.compile(
 _FULL_TIME = re.compile(r"\b(?:full[- ]?time|voltijdse?|voltijds|fulltime|temps\s+plein|vollzeit|"
                         r"38\s*u(?:ur)?|40\s*u(?:ur)?)\b", re.IGNORECASE)
 _PART_TIME = re.compile(r"\b(?:part[- ]?time|deeltijdse?|deeltijds|parttime|temps\s+partiel|teilzeit|"
-                        r"mi[- ]temps|halftime|halftijds|4/5|80\s*%)\b", re.IGNORECASE)
+                        r"mi[- ]temps|halftime|halftijds|4/5(?:de|e|[èe]me)?|80\s*%)\b", re.IGNORECASE)
 _HOURS = re.compile(
     r"(\d{1,2}(?:[.,]\d)?)\s*(?:-\s*\d{1,2}\s*)?(?:h|u|uur|uren|hours?|hrs?|heures?|std\.?|"
     r"stunden)\s*(?:/|per|par|pro|a|an|in\s+de|)\s*(?:week|semaine|woche|wk|w)\b",
@@ -83,6 +84,9 @@ _HYBRID = re.compile(r"\b(?:hybrid|hybride|hybrid\s+work|gedeeltelijk\s+thuiswer
 _ON_SITE = re.compile(r"\b(?:on[- ]?site|onsite|op\s+locatie|op\s+kantoor|sur\s+site|au\s+bureau|vor\s+ort|"
                       r"im\s+b[üu]ro|in[- ]office|in\s+the\s+office|"
                       r"pr[ée]sentiel)\b", re.IGNORECASE)
+# "Kein Homeoffice", "no remote", "geen thuiswerk", "pas de télétravail": work on site.
+_NO_REMOTE = re.compile(r"\b(?:no|not|geen|pas\s+de|sans|kein(?:e)?)\s+(?:remote|home\s?office|thuiswerk|"
+                        r"telewerk|t[ée]l[ée]travail|work(?:ing)?\s+from\s+home|hybrid\w*)\b", re.IGNORECASE)
 _STRUCTURED_REMOTE = {"remote": "remote", "hybrid": "hybrid", "on_site": "on_site",
                       "onsite": "on_site", "on-site": "on_site", "in_office": "on_site",
                       "telecommute": "remote", "fully_remote": "remote"}
@@ -160,11 +164,12 @@ def duration(*texts: str | None) -> tuple[int | None, bool | None]:
                 months = n
             if not 0 < months <= 120:
                 continue
-            open_ended = bool(m[3]) or bool(_OPEN_ENDED_WORDS.search(text[m.end(): m.end() + 60]))
+            open_ended = bool(m[3]) or bool(_OPEN_ENDED_WORDS.search(text))  # "Long-term, 24 months"
             return months, open_ended
     return None, None
 
 
+_EITHER = re.compile(r"\b(?:or|of|ou|oder)\b|/", re.IGNORECASE)
 _WORKING_TIME = re.compile(f"(?P<part_time>{_PART_TIME.pattern})|(?P<full_time>{_FULL_TIME.pattern})",
                            re.IGNORECASE)
 
@@ -174,6 +179,8 @@ def working_time(*texts: str | None, description: str | None = None) -> str | No
     the description."""
     for text in _texts(texts):
         if mentions(text, _WORKING_TIME_WORDS) and (m := _WORKING_TIME.search(text)):
+            if _PART_TIME.search(text) and _FULL_TIME.search(text) and _EITHER.search(text):
+                continue  # "Teilzeit oder Vollzeit", "full-time or part-time": either
             return m.lastgroup
     if description and (m := _WORKING_TIME.search("\n".join(_WORKING_TIME_SENTENCES(description[:20000])))):
         return m.lastgroup
@@ -233,6 +240,8 @@ def _remote_in(texts: Iterable[str | None]) -> str | None:
         key = text.strip().casefold().replace(" ", "_")
         if key in _STRUCTURED_REMOTE:
             return _STRUCTURED_REMOTE[key]
+        if _NO_REMOTE.search(text):
+            return "on_site"
         if _HYBRID.search(text) and not re.search(r"100\s*%|fully|volledig|enti[èe]rement", text,
                                                   re.IGNORECASE):
             return "hybrid"

@@ -44,6 +44,10 @@ _TODAY = re.compile(r"^\s*(?:today|just\s+posted|vandaag|aujourd'?hui|heute|now)
                     re.IGNORECASE)
 
 _DATEPARSER_LANGUAGES = ["en", "nl", "fr", "de"]
+# "Last week", "vorige maand", "le mois dernier": a period, not a day; dateparser would pick one.
+_VAGUE = re.compile(r"\b(?:last|vorige|verleden|afgelopen|letzte[nr]?|vergangene[nr]?|dernier|derni[èe]re)\s+"
+                    r"(?:week|month|year|maand|jaar|semaine|mois|ann[ée]e|woche|monat|jahr)\b|"
+                    r"\b(?:la\s+semaine|le\s+mois|l'ann[ée]e)\s+derni[èe]re?\b", re.IGNORECASE)
 
 # The commonest relative dates, "5 days ago" in the four languages, read without dateparser (which
 # costs about a millisecond per new string); anything else still goes to dateparser.
@@ -117,6 +121,8 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
     if not text or not any(ch.isalnum() for ch in text):
         return None
     base = (crawled_at or datetime(1970, 1, 1, tzinfo=UTC)).date()
+    if _VAGUE.search(text):
+        return None
     if _TODAY.match(text):
         return base if crawled_at else None
     text = _PLUS.sub(lambda m: m[1] or m[2], text)

@@ -36,7 +36,7 @@ _REQUIRED = re.compile(
     r"native|bilingual|trilingual|language\s+requirements?|languages?|required|mandatory|must|"
     r"vloeiend|vlot|kennis\s+van|beheers\w*|spreek\w*|tweetalig|drietalig|taal|talen|"
     r"moedertaal|vereist|noodzakelijk|couramment|ma[îi]tris\w*|parl\w*|bilingue|"
-    r"trilingue|langue|langues|connaissance|exig[ée]e?|indispensable|obligatoire|courant|"
+    r"trilingue|langue|langues|connaissance|exig[ée]e?|indispensable|obligatoire|courant(?:e|s|es)?|"
     r"flie(?:ß|ss)end|sprachkenntnisse|sprache|sprachen|beherrsch\w*|\w*kenntnisse|verhandlungssicher|"
     r"muttersprache|zweisprachig|erforderlich|sprech\w*)\b",
     re.IGNORECASE,

@@ -8,6 +8,7 @@ in English, Dutch, French and German.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -206,11 +207,31 @@ def _apply_preference(part: str, options: list[tuple[Place, ...]], i: int) -> tu
 
 
 def _split_locations(raw: str) -> list[str]:
-    """"Belgium & Luxembourg" is two locations; "Gent, Oost-Vlaanderen" is one."""
+    """"Belgium & Luxembourg" and "Gent, Antwerpen" are two locations; "Gent, Oost-Vlaanderen" is one."""
     pieces = [p for p in _SPLIT_LIST.split(raw) if p and p.strip(" ,")]
-    if len(pieces) > 1 and all(_candidates(p.split(",")[0]) for p in pieces):
-        return pieces
-    return [raw]
+    if not (len(pieces) > 1 and all(_candidates(p.split(",")[0]) for p in pieces)):
+        pieces = [raw]
+    return [part for piece in pieces for part in _split_city_list(piece)]
+
+
+def _split_city_list(piece: str) -> list[str]:
+    """The cities of "Gent, Antwerpen": comma-separated parts that can all be cities and of which
+    no two neighbours can lie one inside the other; otherwise the piece itself."""
+    parts = [p.strip() for p in piece.split(",") if p.strip()]
+    if len(parts) < 2:
+        return [piece]
+    options = [_candidates(p) for p in parts]
+    if not all(any(c.kind in ("municipality", "locality") for c in cands) for cands in options):
+        return [piece]
+    if any(_may_nest(x, y) for a, b in itertools.pairwise(options) for x in a for y in b):
+        return [piece]
+    return parts
+
+
+def _may_nest(a: Place, b: Place) -> bool:
+    """True when one place can lie inside the other; "Evere, Brussels" names a commune of the
+    Brussels region with the capital's name."""
+    return a.consistent_with(b) or (a.region == b.region == "BE-BRU")
 
 
 @lru_cache(maxsize=16384)

@@ -39,6 +39,8 @@ _NO_NUMBER = re.compile(r"\b(?:competitive|marktconform|attractive|attractief|aa
                         r"n[ée]gociable|bespreekbaar|verhandelbar|doe)\b", re.IGNORECASE)
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP",
                "usd": "USD", "us$": "USD", "chf": "CHF"}
+_JOINT_COMMITTEE = re.compile(r"\b(?:PC|CP|PSC|SCP|JC|paritair\s+comit[ée]|commission\s+paritaire)\s*"
+                              r"n?[°o]?\s*\d{3}(?:[.,]\d{1,2})?\b", re.IGNORECASE)
 _GROSS = re.compile(r"\b(?:gross|bruto|brut|brutto\w*)\b", re.IGNORECASE)
 _NET = re.compile(r"\b(?:net|netto)\b", re.IGNORECASE)
 
@@ -116,6 +118,7 @@ def parse_salary(raw: str | None, structured: dict[str, Any] | None = None) -> d
 @lru_cache(maxsize=4096)
 def _parse_text(text: str) -> tuple[Decimal, Decimal, str | None, str | None, bool | None] | None:
     """(min, max, currency, period, gross) of a salary statement; cached, as sites repeat them."""
+    text = _JOINT_COMMITTEE.sub(" ", text)  # "barema PC 200": a joint committee, not an amount
     if _NO_NUMBER.search(text) and not re.search(r"\d", text):
         return None
     amounts = [m[0] for m in _AMOUNT.finditer(_LEADING.sub("", text)) if re.search(r"\d", m[0])]
