@@ -63,6 +63,7 @@ CASES = [
     ("Date limite : 28/12/2025", date(2025, 12, 28)), ("Bewerbungsfrist: 31.12.2025", date(2025, 12, 31)),
     ("Vandaag geplaatst", date(2025, 12, 20)), ("een maand geleden", date(2025, 11, 20)),
     ("Il y a plus de 30 jours", date(2025, 11, 20)), ("Vorige week", None), ("last month", None),
+    ("4 Jänner 2026", date(2026, 1, 4)),  # a month word the fast path does not know goes to dateparser
 ]
 
 

@@ -116,8 +116,8 @@ def parse_date(raw: str | None, crawled_at: datetime | None = None) -> date | No
         return _valid(int(m[3]), int(m[2]), int(m[1]))
     if m := _ISO_DATE.match(text):
         return _valid(int(m[1]), int(m[2]), int(m[3]))
-    if _DAY_MONTH_YEAR.match(text):
-        return _day_month_name_year(text)
+    if (named := _day_month_name_year(text)) is not None:
+        return named
     if not text or not any(ch.isalnum() for ch in text):
         return None
     base = (crawled_at or datetime(1970, 1, 1, tzinfo=UTC)).date()
@@ -153,7 +153,8 @@ _DAY_MONTH_YEAR = re.compile(r"^(?:[^\W\d]+,?\s+)?(\d{1,2})(?:er|e|\.)?\s+([^\W\
 
 
 def _day_month_name_year(text: str) -> date | None:
-    """The date of "4 februari 2026" and its kin, or None for any other text."""
+    """The date of "4 februari 2026" and its kin, or None for any other text (an unknown month
+    word is left to dateparser)."""
     m = _DAY_MONTH_YEAR.match(text)
     if not m or (month := _MONTHS.get(m[2].casefold())) is None:
         return None
