@@ -69,12 +69,16 @@ def _html_to_text(markup: str) -> str | None:
     if not safe:
         return None
     try:
-        plain = extract_plain_text(
-            HTMLTree.parse(safe), preserve_formatting=True, main_content=False, list_bullets=False,
-            alt_texts=False, links=False, form_fields=False, noscript=False, comments=False, skip_elements=None)
+        return clean_text(_plain_text(safe))
     except HTMLParserException:
         return clean_text(_TAG.sub(" ", safe))
-    return clean_text(plain)
+
+
+def _plain_text(safe_html: str) -> str:
+    """Resiliparse's text of sanitised HTML: every element, layout kept, no bullets or link URLs."""
+    return extract_plain_text(
+        HTMLTree.parse(safe_html), preserve_formatting=True, main_content=False, list_bullets=False,
+        alt_texts=False, links=False, form_fields=False, noscript=False, comments=False, skip_elements=None)
 
 
 def clean_text(text: str | None) -> str | None:
