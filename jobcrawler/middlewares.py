@@ -1,4 +1,4 @@
-"""Downloader middlewares."""
+"""Downloader middlewares, and the incremental spider middleware."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from urllib.parse import urlparse
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
+
+from jobcrawler.extensions import SiteLifecycle
+from jobcrawler.items import JobPosting, SeenAd
+from jobcrawler.signals import AD_META
+from jobcrawler.storage.lifecycle import fresh
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -158,3 +164,60 @@ class DownloadErrorMiddleware:
         logger.warning("Could not download %s: %s: %s", request.url, name,
                        str(exception)[:200] or "no detail")
         raise IgnoreRequest(f"download failed: {name}") from exception
+
+
+class IncrementalMiddleware(BaseSpiderMiddleware):
+    """What the listing says, told to the lifecycle extension, and incremental re-crawls.
+
+    - A request for an ad's page (request meta ``jobcrawler_ad``, set by ``JobSpider.ad_meta``)
+      names a listed ad. A known ad the site says has not changed since we last fetched it is not
+      fetched again: the request becomes a :class:`~jobcrawler.items.SeenAd`
+      (``jobcrawler/incremental/not_fetched``); every ad is fetched again after
+      ``JOBCRAWLER_FULL_REFRESH_DAYS``. ``JOBCRAWLER_INCREMENTAL = False`` fetches everything.
+    - An item names a listed ad too (API listings give items, not requests).
+    - A request without an errback gets the spider's ``page_failed``, so no failed page goes
+      uncounted.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.incremental = crawler.settings.getbool("JOBCRAWLER_INCREMENTAL", True)
+        self.refresh_days = crawler.settings.getfloat("JOBCRAWLER_FULL_REFRESH_DAYS", 7)
+
+    @property
+    def lifecycle(self) -> SiteLifecycle | None:
+        return self.crawler.get_extension(SiteLifecycle)
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Any:
+        errback = getattr(self.crawler.spider, "page_failed", None)
+        if request.errback is None and errback is not None:
+            request.errback = errback
+        ad = request.meta.get(AD_META)
+        lifecycle = self.lifecycle
+        if not isinstance(ad, dict) or lifecycle is None:
+            return request
+        lifecycle.ad_listed(ad.get("key"))
+        known = lifecycle.known_ad(ad.get("key"))
+        if not self.incremental or known is None or known.fetched_at is None:
+            return request
+        changed_at = known.fetched_at if ad.get("assume_unchanged") else _utc(ad.get("changed_at"))
+        if not fresh(known, changed_at, datetime.now(UTC), self.refresh_days):
+            return request
+        self.crawler.stats.inc_value("jobcrawler/incremental/not_fetched")
+        return SeenAd(source=lifecycle.source, source_id=known.source_id)
+
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        lifecycle = self.lifecycle
+        if isinstance(item, JobPosting) and lifecycle is not None and item.source_id:
+            lifecycle.ad_listed(source_id=" ".join(str(item.source_id).split()))
+        return item
+
+
+def _utc(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

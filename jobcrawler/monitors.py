@@ -51,6 +51,21 @@ def stat_sum(stats: dict[str, Any], prefix: str, exclude: tuple[str, ...] = ()) 
                if k.startswith(prefix) and isinstance(v, int) and not k.startswith(exclude))
 
 
+def callback_errors(stats: dict[str, Any]) -> int:
+    """Exceptions in the spider's callbacks: Scrapy counts each one twice, as
+    ``spider_exceptions/count`` and ``spider_exceptions/<Exception>``."""
+    if "spider_exceptions/count" in stats:
+        return stats["spider_exceptions/count"]
+    return stat_sum(stats, "spider_exceptions/")
+
+
+def site_errors(stats: dict[str, Any]) -> int:
+    """Errors of one site's crawl: callback exceptions, requests given up, items not stored."""
+    return (callback_errors(stats) + stats.get("retry/max_reached", 0)
+            + stat_sum(stats, "jobcrawler/errors/") + stat_sum(stats, "jobcrawler/download_errors/")
+            + stats.get("jobcrawler/store/failed", 0) + stats.get("jobcrawler/normalize/failed", 0))
+
+
 Monitor = Callable[[dict[str, Any], dict[str, Any] | None, Thresholds], list[str]]
 
 
@@ -60,7 +75,7 @@ def ended_early(stats, previous, t):
 
 
 def spider_errors(stats, previous, t):
-    n = stat_sum(stats, "spider_exceptions/")
+    n = callback_errors(stats)
     return [f"{n} error(s) in the spider's callbacks"] if n else []
 
 

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
+from jobcrawler.extensions import SiteLifecycle
 from jobcrawler.items import SeenAd
 from jobcrawler.monitors import MONITORED_FIELDS
 from jobcrawler.normalize import normalize_item
 from jobcrawler.normalize.text import writable_value
-from jobcrawler.ops.runrecord import crawl_error, site_run
 from jobcrawler.storage.db import session_factory
-from jobcrawler.storage.known import touch_seen
+from jobcrawler.storage.lifecycle import record_seen
 from jobcrawler.storage.upsert import jsonable, row_from_item, upsert_jobs
 
 if TYPE_CHECKING:
@@ -109,13 +109,18 @@ class ScopePipeline(_Pipeline):
 
 
 class StorePipeline(_Pipeline):
-    """Writes items to the database in batches; what cannot be written goes to a spool file.
+    """Writes items to the database in batches, under the site's crawl record kept by the lifecycle
+    extension; what cannot be written goes to a spool file.
 
     Stats: ``jobcrawler/store/{seen,new,updated,unchanged,failed}``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        lifecycle = crawler.get_extension(SiteLifecycle)
+        if lifecycle is None:
+            raise NotConfigured("StorePipeline needs the jobcrawler.extensions.SiteLifecycle extension")
+        self.lifecycle = lifecycle
         self.batch_size = crawler.settings.getint("JOBCRAWLER_STORE_BATCH_SIZE", 500)
         self.flush_seconds = crawler.settings.getfloat("JOBCRAWLER_STORE_FLUSH_SECONDS", 30.0)
         self.last_flush = time.monotonic()
@@ -154,35 +159,35 @@ class StorePipeline(_Pipeline):
         seen, self.seen_ids = self.seen_ids, []
         if seen:
             try:
-                state = site_run(self.crawler)
-                touched = touch_seen(state.engine, state.source, seen, state.run_id,
-                                     datetime.now(UTC))
+                crawl = self.lifecycle.database()
+                touched = record_seen(crawl.engine, crawl.source, seen, crawl.run_id,
+                                      datetime.now(UTC))
                 self.stats.inc_value("jobcrawler/store/unchanged", touched)
             except Exception as exc:  # the database is down: nothing to spool, nothing lost
                 self.stats.inc_value("jobcrawler/store/failed", len(seen))
                 logger.error("Could not record %d seen ad(s): %s", len(seen),
-                             crawl_error(exc, self.crawler))
+                             self.lifecycle.describe(exc))
         if not items:
             return
         try:
-            state = site_run(self.crawler)
-            self._write(state, items)
+            self._write(items)
         except (DataError, IntegrityError) as exc:
             logger.warning("Batch of %d rejected (%s); storing row by row", len(items),
                            type(exc).__name__)
             for item in items:
                 try:
-                    self._write(site_run(self.crawler), [item])
+                    self._write([item])
                 except SQLAlchemyError as row_exc:
                     self._spool([item], row_exc)
         except Exception as exc:  # database down, locked or full: keep the items, go on
             self._spool(items, exc)
 
-    def _write(self, state: Any, items: list[dict[str, Any]]) -> None:
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        crawl = self.lifecycle.database()
         rows = [row_from_item(item) for item in items]
         now = datetime.now(UTC)
-        with session_factory(state.engine).begin() as session:
-            result = upsert_jobs(session, rows, state.run_id, now)
+        with session_factory(crawl.engine).begin() as session:
+            result = upsert_jobs(session, rows, crawl.run_id, now)
         self.stats.inc_value("jobcrawler/store/new", result.new)
         self.stats.inc_value("jobcrawler/store/updated", result.updated)
         self.stats.inc_value("jobcrawler/store/unchanged", result.unchanged)
@@ -197,4 +202,4 @@ class StorePipeline(_Pipeline):
         with self.spool_path.open("a", encoding="utf-8") as fh:
             for item in items:
                 fh.write(json.dumps(jsonable(item), ensure_ascii=False) + "\n")
-        logger.error("Could not store %d item(s): %s", len(items), crawl_error(exc, self.crawler))
+        logger.error("Could not store %d item(s): %s", len(items), self.lifecycle.describe(exc))

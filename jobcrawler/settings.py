@@ -54,12 +54,18 @@ ADDONS = {
 }
 
 EXTENSIONS = {
-    "jobcrawler.ops.runrecord.RunRecordExtension": 500,
+    # the one owner of a site's crawl: run record, known ads, closing rule (jobcrawler/extensions.py)
+    "jobcrawler.extensions.SiteLifecycle": 500,
     "jobcrawler.ops.progress.ProgressExtension": 510,
 }
 # A progress line per site every so many seconds (jobcrawler crawl turns it on on a terminal).
 JOBCRAWLER_PROGRESS = False
 JOBCRAWLER_PROGRESS_INTERVAL = 10
+
+SPIDER_MIDDLEWARES = {
+    # listed ads for the lifecycle, incremental skipping, the shared errback (after depth, 900)
+    "jobcrawler.middlewares.IncrementalMiddleware": 950,
+}
 
 # --- Politeness ----------------------------------------------------------------------------------
 # USER_AGENT is "jobcrawler/VERSION (+JOBCRAWLER_CONTACT)" (jobcrawler.addons.UserAgentAddon)

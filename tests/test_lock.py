@@ -1,4 +1,5 @@
-"""Two runs on one database: the second exits with status 4 or waits; a killed run leaves no lock."""
+"""Two crawls of one site: the second reports it locked (exit 4 when nothing could run) or waits;
+a killed crawl leaves no lock."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import time
 
 import pytest
 
-from jobcrawler.ops.lock import LockHeld, RunLock
 from jobcrawler.storage.db import get_engine
+from jobcrawler.storage.lock import LockHeld, RunLock
 from tests.test_cli import run
 
 HOLDER = """
 import sys, time
-from jobcrawler.ops.lock import RunLock
+from jobcrawler.storage.lock import site_lock
 from jobcrawler.storage.db import get_engine
-lock = RunLock(get_engine(sys.argv[1]))
+lock = site_lock(get_engine(sys.argv[1]), "vivid")
 lock.acquire()
 print("locked", flush=True)
 time.sleep(120)
@@ -45,8 +46,9 @@ def test_concurrent_replay_exits_4_and_killed_holder_leaves_no_lock(db_url: str)
     try:
         assert holder.stdout.readline().strip() == "locked"
         result = run("replay", "vivid", "--db", db_url)
-        assert result.returncode == 4, result.stderr
-        assert "another jobcrawler run holds" in result.stderr
+        assert result.returncode == 4, result.stderr + result.stdout
+        assert "vivid: another process is crawling this site" in result.stdout
+        assert "nothing ran" in result.stdout
     finally:
         os.kill(holder.pid, signal.SIGKILL)  # kill -9: no cleanup runs
         holder.wait()

@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
+from jobcrawler.extensions import SiteLifecycle
 from jobcrawler.items import JobPosting
 from jobcrawler.pipelines import NormalizePipeline, ScopePipeline, StorePipeline, ValidatePipeline
 from jobcrawler.spiders.talentbrew import TalentBrewSpider
@@ -20,10 +21,12 @@ from jobcrawler.storage.models import Job, RunSite
 def crawler_for(db_url: str, tmp_path: Path, **spider_kwargs):
     crawler = get_crawler(TalentBrewSpider, {"JOBCRAWLER_DB_URL": db_url,
                                              "JOBCRAWLER_SPOOL_DIR": str(tmp_path / "spool"),
-                                             "JOBCRAWLER_STORE_BATCH_SIZE": 2})
+                                             "JOBCRAWLER_STORE_BATCH_SIZE": 2,
+                                             "EXTENSIONS": {SiteLifecycle: 0}})
     crawler.spider = TalentBrewSpider.from_crawler(
         crawler, site="acme", base_url="https://acme.test", **spider_kwargs)
     crawler.stats.open_spider()
+    crawler.get_extension(SiteLifecycle).source = "acme"
     return crawler
 
 

@@ -294,9 +294,9 @@ def test_gone_start_url_is_reported_for_html_sites(mode):
     if mode == "sitemap":
         spider = make_spider(JsonLdSpider, site="t", url="https://x.be/sitemap.xml")
         response = TextResponse("https://x.be/sitemap.xml", status=404, body=b"")
-        assert list(spider._parse_sitemap(response)) == []
+        assert list(spider.parse_sitemap(response)) == []
         not_xml = TextResponse("https://x.be/sitemap.xml", body=b"<html>oops</html>")
-        assert list(spider._parse_sitemap(not_xml)) == []
+        assert list(spider.parse_sitemap(not_xml)) == []
         assert stats(spider)["jobcrawler/errors/malformed_response"] == 1
     else:
         spider = make_spider(VividResourcingSpider, site="t", base_url="https://x.be")

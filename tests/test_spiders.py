@@ -74,10 +74,10 @@ def test_talentbrew_broken_page_is_a_counted_drop():
 
 def test_talentbrew_sitemap_selects_job_pages_only():
     spider = make_spider(TalentBrewSpider, site="adecco", base_url=ADECCO)
-    assert spider.sitemap_urls == [f"{ADECCO}/sitemap.xml"]
+    assert spider.start_url == f"{ADECCO}/sitemap.xml" and spider.sitemap_mode
     response = fixture_response(spider, f"{ADECCO}/en/sitemap.xml")
     assert response.body.startswith(b"\xef\xbb\xbf")  # served with a BOM
-    requests = list(spider._parse_sitemap(response))
+    requests = list(spider.parse_sitemap(response))
     assert len(requests) == 5
     assert all("/job/" in r.url for r in requests)
 

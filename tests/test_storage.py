@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from jobcrawler.ops.runrecord import finish_run, mark_interrupted, start_run
 from jobcrawler.storage.db import current_revision, head_revision, open_database, session_factory
+from jobcrawler.storage.lifecycle import close_unseen, end_run, interrupt_dead_runs, start_run
 from jobcrawler.storage.models import Job, JobChange, Run
-from jobcrawler.storage.upsert import close_unseen, row_from_item, upsert_jobs
+from jobcrawler.storage.upsert import row_from_item, upsert_jobs
 
 T0 = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)
 
@@ -90,8 +91,7 @@ def test_close_and_reopen(db_url: str) -> None:
     store(engine, [item("1"), item("2")])
     run_start = T0 + timedelta(days=1)
     store(engine, [item("1")], now=run_start)
-    with session_factory(engine).begin() as session:
-        assert close_unseen(session, "acme", run_start, run_start) == 1
+    assert close_unseen(engine, "acme", run_start, run_start) == 1
     with session_factory(engine)() as session:
         closed = session.scalar(select(Job).where(Job.source_id == "2"))
         assert closed.status == "closed" and closed.closed_at is not None
@@ -118,17 +118,20 @@ def test_bad_values_are_cut_or_nulled_not_fatal(db_url: str) -> None:
 
 
 def test_runs_and_interrupted_runs(db_url: str) -> None:
+    """A run left ``running`` is interrupted when its lock is free, whatever its PID says: in a
+    container every run is PID 1, which is always alive."""
     engine = open_database(db_url)
-    run_id = start_run(engine, "replay", ["acme"])
-    with session_factory(engine).begin() as session:  # a run of a process that died
+    run_id, lock = start_run(engine, "replay", ["acme"])
+    with session_factory(engine).begin() as session:  # runs of processes that died
+        session.add(Run(command="crawl", started_at=T0, status="running", sites=["acme"], pid=1))
         session.add(Run(command="crawl", started_at=T0, status="running", sites=["acme"],
-                        pid=2**22 + 12345))
-    assert mark_interrupted(engine) == 1
-    run = finish_run(engine, run_id, status="ok")
+                        pid=os.getpid()))
+    assert interrupt_dead_runs(engine) == 2  # ours holds its lock: alive
+    run = end_run(engine, run_id, lock, status="ok")
     assert run.status == "ok" and run.finished_at is not None
     with session_factory(engine)() as session:
         statuses = sorted(session.scalars(select(Run.status)))
-    assert statuses == ["interrupted", "ok"]
+    assert statuses == ["interrupted", "interrupted", "ok"]
 
 
 @pytest.mark.parametrize("missing", ["source", "source_id", "url", "title"])

@@ -83,18 +83,22 @@ def _print_summary(result: Any) -> None:
         print(result.record_error)
     skipped = sum(1 for s in result.sites if s.status == "skipped")
     note = f" ({skipped} skipped)" if skipped else ""
-    print(f"run {result.run_id}: {'ok' if result.exit_status == 0 else 'some sites failed'}{note}")
+    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_OK
+
+    verdict = {EXIT_OK: "ok", EXIT_LOCKED: "nothing ran: every site is being crawled by another "
+               "process (use --wait SECONDS to wait for it)"}.get(result.exit_status,
+                                                                  "some sites failed")
+    print(f"run {result.run_id}: {verdict}{note}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """replay / crawl / record: run sites and print a summary."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_NOTHING_RAN, EXIT_USAGE, run_sites
+    from jobcrawler.ops.runner import EXIT_NOTHING_RAN, EXIT_USAGE, run_sites
 
     sites = _load_sites(args)
-    engine = _engine(args.db)
+    _engine(args.db)  # a clean message when the database cannot be opened
     extra: dict[str, Any] = {"JOBCRAWLER_SITES": args.sites} if args.sites else {}
     extra["JOBCRAWLER_PROGRESS"] = sys.stderr.isatty() and not args.verbose
     for assignment in args.set or []:
@@ -104,12 +108,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         extra[name] = value
     if getattr(args, "fixtures", None):
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
+    extra["JOBCRAWLER_LOCK_WAIT"] = args.wait  # each site's lock: see jobcrawler.storage.lock
     try:
-        with RunLock(engine, wait=args.wait):
-            result = run_sites(sites, args.mode, args.db, extra)
-    except LockHeld as exc:
-        raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
-                           EXIT_LOCKED) from None
+        result = run_sites(sites, args.mode, args.db, extra)
     except SQLAlchemyError as exc:  # the database failed while the run was being recorded
         from jobcrawler.storage.db import database_url, error_message
 
@@ -268,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                           help="a Scrapy or jobcrawler setting for this run, e.g. -s DOWNLOAD_DELAY=2")
     run_opts.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                          help="when another run holds the database, wait this long (default: exit 4)")
+                          help="when another process is crawling a site, wait this long for it "
+                          "(default: report the site as locked; exit 4 if no site could run)")
 
     p = sub.add_parser("replay", parents=[run_opts], help="crawl sites from saved fixtures (offline)",
                        description="Crawl every configured site (or those named) from the saved "

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, select
 
 from jobcrawler.normalize import normalize_item
 from jobcrawler.normalize.dates import parse_datetime_utc
-from jobcrawler.ops.runrecord import finish_run, start_run
 from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.lifecycle import end_run, start_run
 from jobcrawler.storage.models import Job, RunSite
 from jobcrawler.storage.upsert import BatchResult, row_from_item, update_content, upsert_jobs
 
@@ -44,7 +44,7 @@ def load_spool(engine: Engine, path: Path, batch_size: int = 500) -> BatchResult
     """
     total = BatchResult()
     per_source: dict[str, BatchResult] = {}
-    run_id = start_run(engine, "load-spool", [])
+    run_id, run_lock = start_run(engine, "load-spool", [])
     lines = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
              if line.strip())
     for batch in _batches(lines, batch_size):
@@ -66,7 +66,7 @@ def load_spool(engine: Engine, path: Path, batch_size: int = 500) -> BatchResult
                                 finished_at=now, status="ok", clean=False, new=c.new,
                                 updated=c.updated, unchanged=c.unchanged,
                                 items_seen=c.new + c.updated + c.unchanged))
-    finish_run(engine, run_id, status="ok", message=f"loaded {path.name}")
+    end_run(engine, run_id, run_lock, status="ok", message=f"loaded {path.name}")
     path.rename(path.with_name(path.name + ".loaded"))
     return total
 

@@ -12,10 +12,10 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import SQLAlchemyError
 
-from jobcrawler.monitors import stat_sum
-from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
+from jobcrawler.monitors import site_errors, stat_sum
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
+from jobcrawler.storage.lifecycle import end_run, start_run
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -62,7 +62,10 @@ class RunResult:
 
     @property
     def exit_status(self) -> int:
-        failed = any(s.status == "failed" for s in self.sites) or self.record_error
+        ran = [s for s in self.sites if s.status != "skipped"]
+        if ran and all(s.status == "locked" for s in ran):
+            return EXIT_LOCKED  # nothing could run: every site is being crawled by another process
+        failed = any(s.status in ("failed", "locked") for s in self.sites) or self.record_error
         return EXIT_SITES_FAILED if failed else EXIT_OK
 
 
@@ -84,7 +87,7 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     Raises the database's error when the database cannot be opened (nothing could run).
     """
     engine = open_database(db_url)
-    run_id = start_run(engine, mode, [s.name for s in sites])
+    run_id, run_lock = start_run(engine, mode, [s.name for s in sites])
     settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
     process = CrawlerProcess(settings)
@@ -131,6 +134,10 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         result.dropped = stat_sum(stats, "jobcrawler/dropped/")
         result.errors = site_errors(stats)
         result.seconds = stats.get("elapsed_time_seconds", 0.0)
+        if stats.get("jobcrawler/locked"):
+            result.status = "locked"
+            result.problems.append("another process is crawling this site: not crawled")
+            continue
         if problems is None:  # the run record never finished: the crawl itself broke
             result.problems.append("the crawl did not finish")
         else:
@@ -138,11 +145,11 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         if stats.get("jobcrawler/run/unrecorded"):
             result.problems.append("the database could not record this crawl")
         result.status = "ok" if not result.problems else "failed"
-    failed = [r.site for r in results if r.status == "failed"]
+    failed = [r.site for r in results if r.status in ("failed", "locked")]
     record_error = None
     try:
-        finish_run(engine, run_id, status="failed" if failed else "ok",
-                   message=f"failed: {', '.join(failed)}" if failed else None)
+        end_run(engine, run_id, run_lock, status="failed" if failed else "ok",
+                message=f"failed: {', '.join(failed)}" if failed else None)
     except SQLAlchemyError as exc:  # left "running": the next run marks it interrupted
         record_error = f"the end of run {run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)

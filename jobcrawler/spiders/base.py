@@ -1,4 +1,9 @@
-"""The shared base of every jobcrawler spider: site configuration, item creation, counted drops."""
+"""The shared base of every jobcrawler spider: site configuration, item creation, counted drops.
+
+Spiders only fetch and yield: they name the ad each ad-page request fetches (:meth:`JobSpider.ad_meta`)
+and leave what is known, seen, skipped or closed to the lifecycle extension and the incremental
+middleware; they import nothing from ``storage/`` or ``ops/``.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,15 @@ from parsel import Selector
 
 from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
-from jobcrawler.items import JobPosting, SeenAd
+from jobcrawler.items import JobPosting
 from jobcrawler.normalize.text import fold, html_to_text
+from jobcrawler.signals import AD_META, page_failed
 from jobcrawler.sites import SiteConfigError, load_sites
-from jobcrawler.storage.db import open_database
-from jobcrawler.storage.known import KnownAd, fresh, known_ads
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +67,6 @@ class JobSpider(scrapy.Spider):
         if isinstance(countries, str):
             countries = [c.strip() for c in countries.split(",") if c.strip()]
         self.countries = [c.upper() for c in countries] if countries else None
-        self._known: dict[str, KnownAd] | None = None
         host = urlparse(self.base_url).hostname
         if host:
             self.allowed_domains = [host]
@@ -88,39 +92,29 @@ class JobSpider(scrapy.Spider):
                 raise ValueError(f"site {site!r} is not in the registry ({', '.join(sites)})")
         return super().from_crawler(crawler, *args, **kwargs)
 
-    # --- incremental re-crawls ---------------------------------------------------------------
-    def known(self) -> dict[str, KnownAd]:
-        """The site's stored open ads by URL and by ``id:<source_id>`` (empty when incremental
-        crawling is off or the database cannot be read: then everything is fetched)."""
-        if self._known is None:
-            self._known = {}
-            settings = self.crawler.settings
-            if settings.getbool("JOBCRAWLER_INCREMENTAL", True):
-                try:
-                    engine = open_database(settings.get("JOBCRAWLER_DB_URL"))
-                    self._known = known_ads(engine, self.site)
-                except Exception as exc:  # no database: a full crawl, the store pipeline spools
-                    logger.warning("Incremental crawl off for %s: %s", self.site, type(exc).__name__)
-        return self._known
-
-    def seen_if_fresh(self, key: str, changed_at: datetime | None,
-                      assume_unchanged: bool = False) -> SeenAd | None:
-        """A :class:`SeenAd` for a known ad that need not be fetched again, else None.
-
-        ``changed_at`` is when the site says the ad last changed (sitemap ``lastmod``, posting
-        date); ``assume_unchanged`` is for platforms that say nothing: a known ad is then only
-        fetched again after ``JOBCRAWLER_FULL_REFRESH_DAYS``.
+    # --- what the lifecycle needs to know ----------------------------------------------------
+    @staticmethod
+    def ad_meta(key: str, changed_at: datetime | None = None, assume_unchanged: bool = False,
+                **meta: Any) -> dict[str, Any]:
+        """Request meta for the page of one listed ad: ``key`` is its URL or ``id:<source_id>``;
+        ``changed_at`` is when the site says it last changed (sitemap ``lastmod``, posting date);
+        ``assume_unchanged`` is for platforms that say nothing. The incremental middleware skips
+        a known ad that has not changed; the lifecycle keeps a listed ad open if its page fails.
         """
-        ad = self.known().get(key)
-        if ad is None or ad.fetched_at is None:
-            return None
-        refresh = self.crawler.settings.getfloat("JOBCRAWLER_FULL_REFRESH_DAYS", 7)
-        if assume_unchanged:
-            changed_at = ad.fetched_at
-        if not fresh(ad, changed_at, datetime.now(UTC), refresh):
-            return None
-        self.crawler.stats.inc_value("jobcrawler/incremental/not_fetched")
-        return SeenAd(source=self.site, source_id=ad.source_id)
+        ad = {"key": key, "changed_at": changed_at.isoformat() if changed_at else None,
+              "assume_unchanged": assume_unchanged}
+        return {AD_META: ad, **meta}
+
+    def page_failed(self, failure: Failure) -> None:
+        """The errback of every request (set by the incremental middleware): tells the lifecycle
+        extension (signal ``page_failed``), which counts it and keeps the ad open."""
+        request = getattr(failure, "request", None)
+        if request is None:
+            response = getattr(failure.value, "response", None)
+            request = getattr(response, "request", None)
+        if request is not None:
+            self.crawler.signals.send_catch_log(signal=page_failed, request=request,
+                                                failure=failure)
 
     def url(self, path: str) -> str:
         """An absolute URL on the configured site."""

@@ -15,18 +15,21 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlparse
 
 import scrapy
-from scrapy.spiders import SitemapSpider
-from scrapy.utils.sitemap import Sitemap
+from scrapy.http import XmlResponse
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from jobcrawler.extract.jsonld import job_postings, microdata_postings, posting_fields
-from jobcrawler.items import SeenAd
 from jobcrawler.spiders.base import GONE, JobSpider, page_selector
 
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-def lastmod_time(value: str) -> datetime | None:
+
+def lastmod_time(value: str | None) -> datetime | None:
     """A sitemap ``lastmod`` as UTC; a bare date counts as its last second (changed that day)."""
+    if not value:
+        return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -39,7 +42,7 @@ def lastmod_time(value: str) -> datetime | None:
 _URL_IN_TEXT = re.compile(r"""https?://[^\s"'<>\\]+|(?<=["'])/[^\s"'<>\\]+(?=["'])""")
 
 
-class JsonLdSpider(JobSpider, SitemapSpider):
+class JsonLdSpider(JobSpider):
     """Sitemap (or robots.txt) -> job pages, or listing page -> job pages; JobPosting JSON-LD."""
 
     name = "jsonld"
@@ -59,49 +62,54 @@ class JsonLdSpider(JobSpider, SitemapSpider):
         self.link_pattern = re.compile(link_pattern or self.default_link_pattern or ".")
         path = urlparse(self.start_url).path
         self.sitemap_mode = path.endswith((".xml", ".xml.gz", "robots.txt"))
-        self.sitemap_urls = [self.start_url]
-        self.sitemap_rules = [(self.link_pattern, "parse_job")]
-        self._cbs = [(self.link_pattern, self.parse_job)]
-        self._seen: list[SeenAd] = []
 
     async def start(self) -> Any:
-        if self.sitemap_mode:  # SitemapSpider reads sitemaps, sitemap indexes and robots.txt
-            async for request in super().start():
-                request.meta["handle_httpstatus_list"] = GONE
-                yield request
+        if self.sitemap_mode:
+            yield scrapy.Request(self.start_url, callback=self.parse_sitemap,
+                                 meta={"handle_httpstatus_list": GONE})
         else:
             yield scrapy.Request(self.start_url, callback=self.parse_listing, cb_kwargs={"page": 1},
                                  meta={"handle_httpstatus_list": GONE})
 
-    def sitemap_filter(self, entries: Any) -> Iterator[dict[str, Any]]:
-        """Sitemap entries to fetch: a known ad whose ``lastmod`` is not newer than our last fetch
-        of it is not fetched again, only recorded as seen (incremental crawl)."""
-        for entry in entries:
-            loc = entry.get("loc", "")
-            if entry.get("lastmod") and self.link_pattern.search(loc):
-                seen = self.seen_if_fresh(loc, lastmod_time(entry["lastmod"]))
-                if seen is not None:
-                    self._seen.append(seen)
-                    continue
-            yield entry
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """A robots.txt (its ``Sitemap:`` lines), a sitemap index (its sitemaps) or a urlset (the
+        job pages among its URLs, each with its ``lastmod`` for the incremental middleware).
 
-    def _parse_sitemap(self, response: Response) -> Any:
-        """SitemapSpider's, with a start URL that is gone or not a sitemap reported."""
-        results = self._parse_sitemap_checked(response)
-        yield from results
-        seen, self._seen = self._seen, []
-        yield from seen
-
-    def _parse_sitemap_checked(self, response: Response) -> Any:
+        A start URL that is gone, or a sitemap that is not one, is reported.
+        """
         if response.status in GONE:
             self.report("board_not_found", response.url, f"HTTP {response.status}")
-            return ()
-        if response.url == self.start_url and not response.url.endswith("/robots.txt"):
-            body = self._get_sitemap_body(response)
-            if body is None or Sitemap(body).type not in ("urlset", "sitemapindex"):
-                self.report("malformed_response", response.url, "not a sitemap")
-                return ()
-        return super()._parse_sitemap(response)
+            return
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield scrapy.Request(url, callback=self.parse_sitemap)
+            return
+        body = self.sitemap_body(response)
+        sitemap = Sitemap(body) if body else None
+        if sitemap is None or sitemap.type not in ("urlset", "sitemapindex"):
+            self.report("malformed_response", response.url, "not a sitemap")
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                yield scrapy.Request(loc, callback=self.parse_sitemap)
+            elif self.link_pattern.search(loc):
+                yield scrapy.Request(loc, callback=self.parse_job,
+                                     meta=self.ad_meta(loc, lastmod_time(entry.get("lastmod"))))
+
+    def sitemap_body(self, response: Response) -> bytes | None:
+        """The XML of a sitemap response (gunzipped within ``DOWNLOAD_MAXSIZE``), or None."""
+        if gzip_magic_number(response):
+            try:
+                return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except ValueError:  # over the size limit: a decompression bomb
+                return None
+        if isinstance(response, XmlResponse) or urlparse(response.url).path.endswith(
+                (".xml", ".xml.gz")):
+            return response.body
+        return None
 
     def parse_listing(self, response: Response, page: int) -> Iterator[Any]:
         """Job links of a listing page, including URLs in embedded JSON, and the next page."""
@@ -118,7 +126,7 @@ class JsonLdSpider(JobSpider, SitemapSpider):
                 continue
             seen.add(url)
             if self.link_pattern.search(url):
-                yield scrapy.Request(url, callback=self.parse_job)
+                yield scrapy.Request(url, callback=self.parse_job, meta=self.ad_meta(url))
         next_href = (response.css('a[rel="next"]::attr(href), link[rel="next"]::attr(href)').get())
         if next_href and page < self.max_pages:
             yield response.follow(next_href, callback=self.parse_listing,

@@ -51,7 +51,8 @@ class ListingSpider(JobSpider):
         if not links:
             self.crawler.stats.inc_value("jobcrawler/listing/empty_page")
         for href in links:
-            yield response.follow(href, callback=self.parse_job)
+            url = response.urljoin(href)
+            yield scrapy.Request(url, callback=self.parse_job, meta=self.ad_meta(url))
         next_href = response.css(self.next_page_css).get()
         if next_href and page < self.max_pages:
             # the dupefilter stops a page that links to itself or to an earlier page

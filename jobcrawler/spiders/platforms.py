@@ -132,13 +132,10 @@ class SmartRecruitersSpider(ApiSpider):
             return
         released = posting.get("releasedDate")
         changed = parse_datetime_utc(released) if isinstance(released, str) else None
-        if seen := self.seen_if_fresh(f"id:{posting_id}", changed):
-            yield seen
-            return
         yield scrapy.Request(
             self.url(f"/v1/companies/{self.company}/postings/{quote(str(posting_id), safe='')}"),
             callback=self.parse_detail, cb_kwargs={"posting": posting},
-            meta={"handle_httpstatus_list": GONE})
+            meta=self.ad_meta(f"id:{posting_id}", changed, handle_httpstatus_list=GONE))
 
     def parse_detail(self, response: Response, posting: dict[str, Any]) -> Iterator[Any]:
         detail = None
@@ -203,21 +200,16 @@ class WorkdaySpider(ApiSpider):
         req_id = platforms.dig(posting, "bulletFields", 0)
         # the list says nothing about changes: a known posting is fetched again only after
         # JOBCRAWLER_FULL_REFRESH_DAYS
-        if isinstance(req_id, str) and (seen := self.seen_if_fresh(f"id:{req_id}", None,
-                                                                    assume_unchanged=True)):
-            yield seen
-            return
+        key = f"id:{req_id}" if isinstance(req_id, str) else f"{self.cxs}{path}"
         yield scrapy.Request(f"{self.cxs}{path}", callback=self.parse_detail,
                              cb_kwargs={"summary": posting},
                              headers={"Accept": "application/json"},
-                             meta={"handle_httpstatus_list": [401, 403, *GONE]})
+                             meta=self.ad_meta(key, assume_unchanged=isinstance(req_id, str),
+                                               handle_httpstatus_list=[401, 403]))
 
     def parse_detail(self, response: Response, summary: dict[str, Any]) -> Iterator[Any]:
         if response.status in (401, 403):
             self.report("detail_refused", response.url, f"HTTP {response.status} on a job detail")
-            return
-        if response.status in GONE:
-            self.drop("gone", response, f"HTTP {response.status}")
             return
         detail = self.load_json(response)
         if isinstance(detail, dict):

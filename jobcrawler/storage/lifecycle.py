@@ -1,0 +1,286 @@
+"""A site's crawl lifecycle in the database, in plain SQLAlchemy: the one place that starts and
+finishes runs, knows a site's open ads, records the ads seen, and closes the ones that are gone.
+
+The Scrapy side (:class:`jobcrawler.extensions.SiteLifecycle`) drives these functions; the command
+line (``jobcrawler crawl``, ``load-spool``) uses them for its own run rows. Nothing here imports
+Scrapy.
+
+The closing rule: an open ad of a site is closed when the site's whole listing was read and the ad
+was not in it (not seen since the crawl started), or when its own page answered 404/410. A crawl
+that did not read its whole listing closes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.lock import LockHeld, NamedLock, run_lock
+from jobcrawler.storage.models import Job, Run, RunSite
+
+logger = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- runs ------------------------------------------------------------------------------------------
+
+def start_run(engine: Engine, command: str, sites: list[str]) -> tuple[int, NamedLock]:
+    """Record a new run (status ``running``); its id, and its lock, held by this process until
+    :func:`end_run` (or its death). Runs left ``running`` by a dead process are marked
+    ``interrupted`` first."""
+    interrupt_dead_runs(engine)
+    with session_factory(engine).begin() as session:
+        run = Run(command=command, started_at=utcnow(), status="running", sites=sites,
+                  pid=os.getpid())
+        session.add(run)
+        session.flush()
+        lock = run_lock(engine, run.id)
+        lock.acquire()  # before the row is committed: no one sees the run without its lock
+        return run.id, lock
+
+
+def end_run(engine: Engine, run_id: int, lock: NamedLock, status: str | None = None,
+            message: str | None = None) -> Run:
+    """:func:`finish_run`, then let the run's lock go."""
+    try:
+        return finish_run(engine, run_id, status, message)
+    finally:
+        lock.release(remove=True)
+
+
+def interrupt_dead_runs(engine: Engine) -> int:
+    """Runs recorded as ``running`` whose lock is free have died: mark them ``interrupted``.
+
+    By lock state, not by PID: a PID is reused (in a container every run is PID 1).
+    """
+    dead = []
+    for run_id in running_runs(engine):
+        lock = run_lock(engine, run_id)
+        try:
+            lock.acquire()
+        except LockHeld:
+            continue  # alive
+        lock.release(remove=True)
+        dead.append(run_id)
+    return mark_interrupted(engine, dead) if dead else 0
+
+
+def finish_run(engine: Engine, run_id: int, status: str | None = None,
+               message: str | None = None) -> Run:
+    """Close a run: totals from its sites, status ``ok`` unless a site failed (or as given)."""
+    with session_factory(engine).begin() as session:
+        run = session.get_one(Run, run_id)
+        sites = list(session.scalars(select(RunSite).where(RunSite.run_id == run_id)))
+        for name in ("requests", "items_seen", "new", "updated", "unchanged", "closed",
+                     "dropped", "errors"):
+            setattr(run, name, sum(getattr(s, name) for s in sites))
+        if status is None:
+            status = "ok" if all(s.status in ("ok", "locked") for s in sites) else "failed"
+        run.status = status
+        run.message = message
+        run.finished_at = utcnow()
+        session.flush()
+        session.expunge(run)
+        return run
+
+
+def mark_interrupted(engine: Engine, run_ids: Iterable[int]) -> int:
+    """Mark these runs (found dead by their caller) ``interrupted``, with their running sites."""
+    marked = 0
+    with session_factory(engine).begin() as session:
+        for run in session.scalars(select(Run).where(Run.id.in_(list(run_ids)),
+                                                     Run.status == "running")):
+            run.status = "interrupted"
+            run.finished_at = run.finished_at or utcnow()
+            session.execute(update(RunSite).where(RunSite.run_id == run.id,
+                                                  RunSite.status == "running")
+                            .values(status="interrupted", finished_at=utcnow()))
+            marked += 1
+    if marked:
+        logger.warning("Marked %d earlier run(s) as interrupted", marked)
+    return marked
+
+
+def running_runs(engine: Engine) -> list[int]:
+    """Ids of the runs recorded as ``running``."""
+    with session_factory(engine)() as session:
+        return list(session.scalars(select(Run.id).where(Run.status == "running")))
+
+
+def interrupt_site_rows(engine: Engine, source: str, keep_run: int | None = None) -> int:
+    """Site crawls of ``source`` still ``running`` in another run: their process is gone (the caller
+    holds the site's lock), so they become ``interrupted``; the number marked."""
+    with session_factory(engine).begin() as session:
+        query = (update(RunSite).where(RunSite.source == source, RunSite.status == "running")
+                 .values(status="interrupted", finished_at=utcnow()))
+        if keep_run is not None:
+            query = query.where(RunSite.run_id != keep_run)
+        return session.execute(query).rowcount or 0
+
+
+# --- one site's crawl ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class KnownAd:
+    """A stored open ad: its id, and when its page was last really fetched (UTC)."""
+
+    source_id: str
+    fetched_at: datetime | None
+
+
+@dataclass
+class SiteCrawl:
+    """The database side of one site's crawl: its run, its ``run_sites`` row, its start time."""
+
+    engine: Engine
+    run_id: int
+    source: str
+    started_at: datetime
+    own_run: bool
+    row_id: int = 0
+
+
+def open_site(engine: Engine, source: str, spider: str, run_id: int) -> SiteCrawl:
+    """Start recording a site's crawl: a ``run_sites`` row under ``run_id``."""
+    crawl = SiteCrawl(engine=engine, run_id=run_id, source=source, started_at=utcnow(),
+                      own_run=False)
+    with session_factory(engine).begin() as session:
+        row = RunSite(run_id=run_id, source=source, spider=spider, started_at=crawl.started_at,
+                      status="running")
+        session.add(row)
+        session.flush()
+        crawl.row_id = row.id
+    return crawl
+
+
+def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
+    """The open ads of ``source``, keyed by URL and by ``id:<source_id>``."""
+    known: dict[str, KnownAd] = {}
+    with session_factory(engine)() as session:
+        rows = session.execute(select(Job.source_id, Job.url, Job.raw)
+                               .where(Job.source == source, Job.status == "open"))
+        for source_id, url, raw in rows:
+            ad = KnownAd(source_id, _when((raw or {}).get("crawled_at")))
+            known[url] = ad
+            known[f"id:{source_id}"] = ad
+    return known
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def fresh(ad: KnownAd, changed_at: datetime | None, now: datetime, refresh_days: float) -> bool:
+    """True when ``ad`` need not be fetched again: fetched after the site's last change of it
+    (``changed_at``; None = the site says nothing) and within ``refresh_days``."""
+    if ad.fetched_at is None or now - ad.fetched_at > timedelta(days=refresh_days):
+        return False
+    return changed_at is not None and changed_at <= ad.fetched_at
+
+
+def record_seen(engine: Engine, source: str, source_ids: Iterable[str], run_id: int | None,
+                now: datetime) -> int:
+    """Record that these ads were seen (listed) by this run; the number touched."""
+    ids = sorted(set(source_ids))
+    touched = 0
+    for start in range(0, len(ids), 500):
+        with session_factory(engine).begin() as session:
+            result = session.execute(
+                update(Job)
+                .where(Job.source == source, Job.source_id.in_(ids[start:start + 500]))
+                .values(last_seen=now, last_run_id=run_id, status="open", closed_at=None))
+            touched += result.rowcount or 0
+    return touched
+
+
+def close_gone(engine: Engine, source: str, source_ids: Iterable[str], now: datetime) -> int:
+    """Close the open ads whose own page said they are gone (404/410); the number closed."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return 0
+    with session_factory(engine).begin() as session:
+        result = session.execute(
+            update(Job).where(Job.source == source, Job.status == "open",
+                              Job.source_id.in_(ids))
+            .values(status="closed", closed_at=now))
+        return result.rowcount or 0
+
+
+def close_unseen(engine: Engine, source: str, seen_since: datetime, now: datetime) -> int:
+    """Close the open ads of ``source`` not seen since ``seen_since``; the number closed.
+
+    Only after a crawl that read the site's whole listing.
+    """
+    with session_factory(engine).begin() as session:
+        result = session.execute(
+            update(Job)
+            .where(Job.source == source, Job.status == "open", Job.last_seen < seen_since)
+            .values(status="closed", closed_at=now))
+        return result.rowcount or 0
+
+
+def last_clean_stats(engine: Engine, source: str, before_run: int) -> dict[str, Any] | None:
+    """The stats of the last clean crawl of ``source`` before this run (None if none)."""
+    with session_factory(engine)() as session:
+        return session.scalar(
+            select(RunSite.stats)
+            .where(RunSite.source == source, RunSite.clean.is_(True), RunSite.run_id < before_run)
+            .order_by(RunSite.id.desc()).limit(1))
+
+
+@dataclass
+class SiteOutcome:
+    """How a site's crawl ended, as the extension judged it."""
+
+    reason: str
+    status: str
+    problems: list[str] = field(default_factory=list)
+    #: Whether the whole listing was read and nothing went wrong enough to stop closing.
+    complete: bool = False
+    #: Known ads listed in this crawl (their pages may have failed): kept open.
+    listed: set[str] = field(default_factory=set)
+    #: Known ads whose own page said 404/410: closed whatever the listing says.
+    gone: set[str] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def finish_site(crawl: SiteCrawl, outcome: SiteOutcome, stats: dict[str, Any]) -> int:
+    """Apply the closing rule and finish the site's row; the number of ads closed."""
+    now = utcnow()
+    listed = outcome.listed - outcome.gone
+    if listed:  # listed ads whose page could not be fetched or stored stay open, as seen
+        record_seen(crawl.engine, crawl.source, listed, crawl.run_id, now)
+    closed = close_gone(crawl.engine, crawl.source, outcome.gone, now)
+    if outcome.complete:
+        closed += close_unseen(crawl.engine, crawl.source, crawl.started_at, now)
+    with session_factory(crawl.engine).begin() as session:
+        row = session.get_one(RunSite, crawl.row_id)
+        row.finished_at = now
+        row.finish_reason = outcome.reason
+        row.clean = outcome.complete and outcome.status == "ok"
+        row.status = outcome.status
+        row.problems = outcome.problems
+        for name, value in outcome.counts.items():
+            setattr(row, name, value)
+        row.closed = closed
+        row.stats = {k: (v.isoformat() if isinstance(v, datetime) else v)
+                     for k, v in stats.items()}
+    if crawl.own_run:
+        finish_run(crawl.engine, crawl.run_id)
+    return closed
