@@ -1,4 +1,5 @@
-"""The jobcrawler command as a user runs it (subprocesses), with the golden items per site."""
+"""The jobcrawler command as a user runs it (in the test process, see tests/cli.py), with the
+golden items per site."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
 
+from tests.cli import crawl, run
+from tests.cli import export as _export
 from tests.conftest import FIXTURES, ROOT
 
 VOLATILE = ("first_seen", "last_seen")
@@ -20,26 +24,13 @@ FIXTURE_SITES = ["adecco", "vivid", "demo-greenhouse", "demo-lever", "demo-recru
                  "demo-jsonld", "demo-jobtoolz"]
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobcrawler", *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
-
-
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = tmp_path_factory.mktemp("cli") / "replay.db"
     url = f"sqlite:///{db}"
-    result = run("replay", "--db", url, "--sites", DEMO_SITES)
+    result = run("replay", "--db", url, "--sites", DEMO_SITES)  # a fixture may block on the reactor
     assert result.returncode == 0, result.stderr + result.stdout
     return url
-
-
-def _export(url: str, *extra: str) -> list[dict]:
-    result = run("export", "--db", url, *extra)
-    assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 @pytest.mark.parametrize("site", FIXTURE_SITES)
@@ -82,11 +73,12 @@ def test_seed_values(replayed: str) -> None:
     assert vivid["salary"] is None
 
 
-def test_replay_twice_changes_nothing_but_last_seen(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_replay_twice_changes_nothing_but_last_seen(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'twice.db'}"
-    assert run("replay", "--db", url).returncode == 0
+    assert (await crawl("replay", "--db", url)).returncode == 0
     first = _export(url)
-    second_run = run("replay", "--db", url)
+    second_run = await crawl("replay", "--db", url)
     assert second_run.returncode == 0
     assert "adecco" in second_run.stdout and "run 2: ok" in second_run.stdout
     second = _export(url)
@@ -97,9 +89,10 @@ def test_replay_twice_changes_nothing_but_last_seen(tmp_path: Path) -> None:
             k: v for k, v in b.items() if k != "last_seen"}
 
 
-def test_replay_summary_counts_and_one_site(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_replay_summary_counts_and_one_site(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'one.db'}"
-    result = run("replay", "vivid", "--db", url)
+    result = await crawl("replay", "vivid", "--db", url)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:4] == ["site", "platform", "requests", "items"]
@@ -110,22 +103,24 @@ def test_replay_summary_counts_and_one_site(tmp_path: Path) -> None:
     assert "adecco" not in result.stdout
 
 
-def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
     """A request with no fixture is a counted miss, never a network call; the site fails."""
     fixtures = tmp_path / "fixtures"
     (fixtures / "vivid").mkdir(parents=True)
     (fixtures / "vivid" / "responses.json").write_text("[]")
     url = f"sqlite:///{tmp_path / 'miss.db'}"
-    result = run("replay", "vivid", "--db", url, "--fixtures", str(fixtures))
+    result = await crawl("replay", "vivid", "--db", url, "--fixtures", str(fixtures))
     assert result.returncode == 1
     assert "had no fixture" in result.stdout
 
 
-def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
-    result = run("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+@deferred_f_from_coro_f
+async def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
+    result = await crawl("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 3
     assert "unknown site" in result.stderr and "Traceback" not in result.stderr
-    result = run("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
+    result = await crawl("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
     assert result.returncode == 3
     assert "cannot open the database" in result.stderr
     assert "secret" not in result.stderr and "Traceback" not in result.stderr

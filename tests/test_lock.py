@@ -10,10 +10,11 @@ import sys
 import time
 
 import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
 
 from jobcrawler.storage.db import get_engine
 from jobcrawler.storage.lock import LockHeld, RunLock
-from tests.test_cli import run
+from tests.cli import crawl
 
 HOLDER = """
 import sys, time
@@ -40,28 +41,30 @@ def test_second_lock_is_refused_then_waits(db_url: str) -> None:
         pass
 
 
-def test_concurrent_replay_exits_4_and_killed_holder_leaves_no_lock(db_url: str) -> None:
+@deferred_f_from_coro_f
+async def test_concurrent_replay_exits_4_and_killed_holder_leaves_no_lock(db_url: str) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdout=subprocess.PIPE,
                               text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = run("replay", "vivid", "--db", db_url)
+        result = await crawl("replay", "vivid", "--db", db_url)
         assert result.returncode == 4, result.stderr + result.stdout
         assert "vivid: another process is crawling this site" in result.stdout
         assert "nothing ran" in result.stdout
     finally:
         os.kill(holder.pid, signal.SIGKILL)  # kill -9: no cleanup runs
         holder.wait()
-    result = run("replay", "vivid", "--db", db_url)
+    result = await crawl("replay", "vivid", "--db", db_url)
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-def test_wait_gets_the_lock_when_the_other_run_ends(sqlite_url: str) -> None:
+@deferred_f_from_coro_f
+async def test_wait_gets_the_lock_when_the_other_run_ends(sqlite_url: str) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER.replace("120", "2"), sqlite_url],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = run("replay", "vivid", "--db", sqlite_url, "--wait", "30")
+        result = await crawl("replay", "vivid", "--db", sqlite_url, "--wait", "30")
         assert result.returncode == 0, result.stderr
     finally:
         holder.kill()

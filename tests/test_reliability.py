@@ -12,9 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from tests.cli import crawl, run
+from tests.cli import export as _export
 from tests.mockserver import MockServer, Reply
-from tests.test_cli import _export, run
-from tests.test_operations import job_page
+from tests.test_operations import FAST, job_page
 
 
 def listing_site(tmp_path: Path, url: str, **extra: str) -> Path:
@@ -34,7 +37,8 @@ def html(body: str, charset: str = "utf-8") -> dict[str, str]:
     return {"Content-Type": f"text/html; charset={charset}"}
 
 
-def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path: Path) -> None:
     good = [f"/job/good-{i}/" for i in range(3)]
     bad = {
         "/job/cp1252/": Reply(200, job_page(9).replace("Lasser 9", "Lasser Liège").encode("cp1252"),
@@ -57,7 +61,8 @@ def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path
     with MockServer(routes) as server:
         sites = listing_site(tmp_path, server.url)
         db = f"sqlite:///{tmp_path / 'hostile.db'}"
-        result = run("crawl", "--sites", str(sites), "--db", db, "--log-file", str(tmp_path / "log"))
+        result = await crawl("crawl", "--sites", str(sites), "--db", db, "--log-file", str(tmp_path / "log"),
+                             *FAST)
     # the 500 page gave up after its retries: the site is reported, but nothing crashed
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -91,7 +96,8 @@ with MockServer(routes) as server:
 """
 
 
-def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) -> None:
     root = str(Path(__file__).resolve().parent.parent)
     server = subprocess.Popen([sys.executable, "-c", SLOW_SERVER.format(root=root)],
                               stdout=subprocess.PIPE, text=True, cwd=root)
@@ -120,7 +126,7 @@ def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) ->
         con = sqlite3.connect(db_path)
         assert con.execute("SELECT status FROM runs").fetchall() == [("running",)]
         # the next run (same site, now quick to answer) marks it interrupted and completes
-        result = run("crawl", "--sites", str(sites), "--db", db,
+        result = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST,
                      env={"JOBCRAWLER_STORE_FLUSH_SECONDS": "1"})
         assert result.returncode == 0, result.stdout + result.stderr
         rows = con.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
@@ -136,7 +142,8 @@ def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) ->
 SLOWISH_SERVER = SLOW_SERVER.replace("range(40)", "range(12)").replace("delay=0.5", "delay=0.4")
 
 
-def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> None:
     """Another writer holds the SQLite file for the rest of the crawl: the items go to the spool,
     the exit status says so, load-spool stores them later, and the next crawl is consistent."""
     root = str(Path(__file__).resolve().parent.parent)
@@ -174,7 +181,7 @@ def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> N
         assert len(spool.read_text().splitlines()) == 12  # every fetched ad kept
         loaded = run("load-spool", str(spool), "--db", db)
         assert loaded.returncode == 0 and "12 new" in loaded.stdout, loaded.stdout + loaded.stderr
-        again = run("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_DELAY=0")
+        again = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)
         assert again.returncode == 0, again.stdout + again.stderr
         con = sqlite3.connect(db_path)
         assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (12, 12)
@@ -185,7 +192,8 @@ def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> N
         server.wait()
 
 
-def test_network_faults_fail_their_site_only(tmp_path: Path) -> None:
+@deferred_f_from_coro_f
+async def test_network_faults_fail_their_site_only(tmp_path: Path) -> None:
     """Connection refused and timeouts: retried, then reported for that site; the others finish."""
     import socket
 
@@ -215,7 +223,7 @@ url = "{server.url}/slow/"
 link_pattern = "/job/"
 """)
         db = f"sqlite:///{tmp_path / 'net.db'}"
-        result = run("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_TIMEOUT=1",
+        result = await crawl("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_TIMEOUT=1",
                      "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr

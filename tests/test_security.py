@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from jobcrawler.middlewares import SafeUrlMiddleware, is_private_host
 from jobcrawler.normalize.text import sanitize_html
 from jobcrawler.spiders.vivid import VividResourcingSpider
+from tests.cli import crawl, run
 from tests.conftest import _PG_REASON
-from tests.test_cli import run
 
 
 @pytest.mark.parametrize(("host", "private"), [
@@ -68,7 +69,8 @@ def test_description_html_is_sanitised(dirty, absent):
 
 
 @pytest.mark.skipif(bool(_PG_REASON), reason=_PG_REASON or "")
-def test_database_password_never_printed_or_stored(tmp_path: Path):
+@deferred_f_from_coro_f
+async def test_database_password_never_printed_or_stored(tmp_path: Path):
     """PostgreSQL here trusts every local connection, so a URL with a password still connects."""
     import psycopg
 
@@ -79,9 +81,9 @@ def test_database_password_never_printed_or_stored(tmp_path: Path):
         url = (f"postgresql+psycopg://postgres:S3cretPassw0rd@127.0.0.1:5432/test"
                f"?options=-csearch_path%3D{schema}")
         log = tmp_path / "crawl.log"
-        result = run("replay", "vivid", "--db", url, "--log-file", str(log), "-v")
+        result = await crawl("replay", "vivid", "--db", url, "--log-file", str(log), "-v")
         assert result.returncode == 0, result.stderr
-        failed = run("replay", "vivid", "--db", url.replace("5432", "1"))
+        failed = await crawl("replay", "vivid", "--db", url.replace("5432", "1"))
         assert failed.returncode == 3
         texts = [result.stdout, result.stderr, log.read_text(), failed.stderr, failed.stdout,
                  run("runs", "--db", url).stdout]

@@ -65,7 +65,7 @@ def _load_sites(args: argparse.Namespace) -> list[Any]:
         raise CommandError(str(exc), EXIT_NOTHING_RAN) from None
 
 
-def _print_summary(result: Any) -> None:
+def print_summary(result: Any) -> None:
     header = ("site", "platform", "requests", "items", "new", "updated", "unchanged", "closed",
               "dropped", "errors", "seconds", "status")
     rows = [header]
@@ -91,11 +91,9 @@ def _print_summary(result: Any) -> None:
     print(f"run {result.run_id}: {verdict}{note}")
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """replay / crawl / record: run sites and print a summary."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from jobcrawler.ops.runner import EXIT_NOTHING_RAN, EXIT_USAGE, run_sites
+def run_arguments(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+    """The sites and the extra settings of a replay / crawl / record command line."""
+    from jobcrawler.ops.runner import EXIT_USAGE
 
     sites = _load_sites(args)
     _engine(args.db)  # a clean message when the database cannot be opened
@@ -109,14 +107,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     if getattr(args, "fixtures", None):
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
     extra["JOBCRAWLER_LOCK_WAIT"] = args.wait  # each site's lock: see jobcrawler.storage.lock
+    return sites, extra
+
+
+def database_failed(exc: Exception, db: str | None) -> CommandError:
+    """The error of a run whose database failed while the run was being recorded."""
+    from jobcrawler.ops.runner import EXIT_NOTHING_RAN
+    from jobcrawler.storage.db import database_url, error_message
+
+    return CommandError(f"the database failed: {error_message(exc, database_url(db))}",
+                        EXIT_NOTHING_RAN)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """replay / crawl / record: run sites and print a summary."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from jobcrawler.ops.runner import run_sites
+
+    sites, extra = run_arguments(args)
     try:
         result = run_sites(sites, args.mode, args.db, extra)
-    except SQLAlchemyError as exc:  # the database failed while the run was being recorded
-        from jobcrawler.storage.db import database_url, error_message
-
-        raise CommandError(f"the database failed: {error_message(exc, database_url(args.db))}",
-                           EXIT_NOTHING_RAN) from None
-    _print_summary(result)
+    except SQLAlchemyError as exc:
+        raise database_failed(exc, args.db) from None
+    print_summary(result)
     return result.exit_status
 
 

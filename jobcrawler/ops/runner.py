@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess, CrawlerRunner
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -80,49 +81,90 @@ def crawl_settings(mode: str, db_url: str | None, extra: dict[str, Any] | None =
     return settings
 
 
+@dataclass
+class _Run:
+    """One run being carried out: its record, settings and crawlers."""
+
+    engine: Any
+    run_id: int
+    lock: Any
+    settings: Settings
+    queues: tempfile.TemporaryDirectory[str]
+    results: list[SiteResult] = field(default_factory=list)
+    crawlers: list[tuple[Site, Crawler, SiteResult]] = field(default_factory=list)
+
+
 def run_sites(sites: list[Site], mode: str, db_url: str | None,
               extra_settings: dict[str, Any] | None = None) -> RunResult:
-    """Crawl ``sites`` concurrently; one site's failure never stops the others.
+    """Crawl ``sites`` concurrently in this process's own reactor; one site's failure never stops
+    the others.
 
     Raises the database's error when the database cannot be opened (nothing could run).
     """
+    run = _begin(sites, mode, db_url, extra_settings)
+    process = CrawlerProcess(run.settings)
+    _schedule(run, process, sites, mode, init_reactor=True)
+    try:
+        if run.crawlers:
+            process.start()
+    finally:
+        run.queues.cleanup()
+    return _end(run)
+
+
+async def run_sites_async(sites: list[Site], mode: str, db_url: str | None,
+                          extra_settings: dict[str, Any] | None = None) -> RunResult:
+    """:func:`run_sites` inside a reactor that is already running (the tests, an application)."""
+    run = _begin(sites, mode, db_url, extra_settings)
+    runner = CrawlerRunner(run.settings)
+    _schedule(run, runner, sites, mode, init_reactor=False)
+    try:
+        await maybe_deferred_to_future(runner.join())
+    finally:
+        run.queues.cleanup()
+    return _end(run)
+
+
+def _begin(sites: list[Site], mode: str, db_url: str | None,
+           extra_settings: dict[str, Any] | None) -> _Run:
     engine = open_database(db_url)
     run_id, run_lock = start_run(engine, mode, [s.name for s in sites])
     settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
-    process = CrawlerProcess(settings)
-    crawlers = []
-    results = []
-    fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
     # Pending requests wait on disk, not in memory (a 50,000-URL sitemap), in a folder per site
     # that lives for this run only: nothing (not even the dupefilter) carries over to the next.
     queues = tempfile.TemporaryDirectory(prefix="jobcrawler-queues-")
+    return _Run(engine=engine, run_id=run_id, lock=run_lock, settings=settings, queues=queues)
+
+
+def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str,
+              init_reactor: bool) -> None:
+    settings = run.settings
+    fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
     for site in sites:
         result = SiteResult(site=site.name, platform=site.platform)
-        results.append(result)
+        run.results.append(result)
         if mode == "replay" and not (fixtures_dir / site.name / INDEX).exists():
             result.status = "skipped"
             result.problems.append(f"no fixtures in {fixtures_dir / site.name}: skipped")
             continue
         try:
-            spider_cls = process.spider_loader.load(site.platform)
+            spider_cls = runner.spider_loader.load(site.platform)
         except KeyError:
             result.problems.append(f"no spider named {site.platform!r}")
             continue
         site_settings = settings.copy()
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
-            site_settings.set("JOBDIR", str(Path(queues.name) / site.name), "cmdline")
+            site_settings.set("JOBDIR", str(Path(run.queues.name) / site.name), "cmdline")
         # the first crawler installs the reactor, as CrawlerProcess.create_crawler would
-        crawler = Crawler(spider_cls, site_settings, init_reactor=not crawlers)
-        crawlers.append((site, crawler, result))
-        deferred = process.crawl(crawler, **site.spider_kwargs())
+        crawler = Crawler(spider_cls, site_settings, init_reactor=init_reactor and not run.crawlers)
+        run.crawlers.append((site, crawler, result))
+        deferred = runner.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
-    try:
-        if crawlers:
-            process.start()
-    finally:
-        queues.cleanup()
-    for _site, crawler, result in crawlers:
+
+
+def _end(run: _Run) -> RunResult:
+    for _site, crawler, result in run.crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         problems = stats.get("jobcrawler/problems")
         result.requests = stats.get("downloader/request_count", 0)
@@ -145,15 +187,15 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         if stats.get("jobcrawler/run/unrecorded"):
             result.problems.append("the database could not record this crawl")
         result.status = "ok" if not result.problems else "failed"
-    failed = [r.site for r in results if r.status in ("failed", "locked")]
+    failed = [r.site for r in run.results if r.status in ("failed", "locked")]
     record_error = None
     try:
-        end_run(engine, run_id, run_lock, status="failed" if failed else "ok",
+        end_run(run.engine, run.run_id, run.lock, status="failed" if failed else "ok",
                 message=f"failed: {', '.join(failed)}" if failed else None)
     except SQLAlchemyError as exc:  # left "running": the next run marks it interrupted
-        record_error = f"the end of run {run_id} could not be recorded ({type(exc).__name__})"
+        record_error = f"the end of run {run.run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
-    return RunResult(run_id=run_id, sites=results, record_error=record_error)
+    return RunResult(run_id=run.run_id, sites=run.results, record_error=record_error)
 
 
 def _site_failed(failure: Any, result: SiteResult) -> None:
