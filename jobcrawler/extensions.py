@@ -20,7 +20,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, task
 
 from jobcrawler import signals as jc_signals
-from jobcrawler.monitors import Thresholds, health_problems, site_errors, stat_sum
+from jobcrawler.monitors import health_problems, site_errors, stat_sum
 from jobcrawler.signals import AD_META
 from jobcrawler.storage import lifecycle
 from jobcrawler.storage.db import database_url, error_message, open_database
@@ -50,8 +50,6 @@ class SiteLifecycle:
         settings = crawler.settings
         self.db_url = database_url(settings.get("JOBCRAWLER_DB_URL"))
         self.run_id = settings.getint("JOBCRAWLER_RUN_ID") or None
-        self.thresholds = Thresholds.from_settings(settings)
-        self.incremental = settings.getbool("JOBCRAWLER_INCREMENTAL", True)
         self.lock_wait = settings.getfloat("JOBCRAWLER_LOCK_WAIT", 0.0)
         self.lock_check = settings.getfloat("JOBCRAWLER_LOCK_CHECK_SECONDS", 60.0)
         self.source = ""
@@ -62,6 +60,11 @@ class SiteLifecycle:
         self.known: dict[str, KnownAd] = {}
         self.listed: set[str] = set()
         self.gone: set[str] = set()
+        #: Keys of the ad pages the listing asked for, and of those that came to an end (fetched,
+        #: failed, gone, skipped): the difference was lost on the way (redirected offsite or into a
+        #: page already fetched, cut by depth or budget) and is counted as failed.
+        self.asked: set[str] = set()
+        self.answered: set[str] = set()
         self.problems: list[str] = []
 
     @classmethod
@@ -71,6 +74,7 @@ class SiteLifecycle:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.page_failed, signal=jc_signals.page_failed)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         return ext
 
     # --- opening -----------------------------------------------------------------------------
@@ -89,11 +93,10 @@ class SiteLifecycle:
             logger.error("Cannot record the run in the database: %s", self.describe(exc))
             self.stats.set_value("jobcrawler/run/unrecorded", 1)
             return
-        if self.incremental:
-            try:
-                self.known = lifecycle.known_ads(engine, self.source)
-            except Exception as exc:  # a full crawl then
-                logger.warning("Incremental crawl off for %s: %s", self.source, self.describe(exc))
+        try:  # for the incremental middleware, and to keep listed ads open whatever happens
+            self.known = lifecycle.known_ads(engine, self.source)
+        except Exception as exc:  # a full crawl then
+            logger.warning("Known ads of %s unreadable: %s", self.source, self.describe(exc))
         if self.lock is not None and self.lock.backend == "postgresql" and self.lock_check > 0:
             self.lock_loop = task.LoopingCall(self._check_lock)
             self.lock_loop.start(self.lock_check, now=False)
@@ -165,41 +168,59 @@ class SiteLifecycle:
         if source_id is not None:
             self.listed.add(str(source_id))
 
+    def ad_asked(self, key: str) -> None:
+        """A request for this ad's page was made (it is listed)."""
+        self.asked.add(key)
+        self.ad_listed(key)
+
+    def ad_answered(self, key: str) -> None:
+        """This ad's page came to an end: fetched, failed, gone or not fetched as unchanged."""
+        self.answered.add(key)
+
     def page_failed(self, request: Request, failure: Failure) -> None:
-        """A page that failed for good: an ad's page is counted (the ad stays open, or is closed
-        when its page said 404/410); a listing page makes the listing incomplete."""
+        """A page that failed for good: an ad's page is counted (``jobcrawler/dropped/<reason>``,
+        ``jobcrawler/ads/failed``) and the ad stays open, or is closed when its page said 404/410;
+        a listing page makes the listing incomplete (``jobcrawler/errors/listing_failed``)."""
         exc = failure.value
         status = exc.response.status if isinstance(exc, HttpError) else None
         reason = f"http_{status}" if status else _failure_reason(exc)
         ad = request.meta.get(AD_META)
-        if ad is not None:
-            key = ad.get("key") if isinstance(ad, dict) else ad
-            if status in GONE_STATUSES:
-                known = self.known.get(key)
-                if known is not None:
-                    self.gone.add(known.source_id)
-                self.stats.inc_value("jobcrawler/ads/gone")
-                logger.info("%s: the ad page %s is gone (HTTP %s)", self.source, request.url, status)
-                return
-            self.ad_listed(key)
-            self.stats.inc_value(f"jobcrawler/dropped/{reason}")
-            logger.warning("%s: ad page %s failed (%s); the ad stays open", self.source,
-                           request.url, _detail(exc))
+        if ad is None:
+            self.stats.inc_value("jobcrawler/errors/listing_failed")
+            logger.warning("%s: listing page %s failed (%s): the listing was not read whole",
+                           self.source, request.url, _detail(exc))
             return
-        self.stats.inc_value(f"jobcrawler/errors/listing_{reason}")
-        logger.warning("%s: listing page %s failed (%s): the listing was not read whole",
-                       self.source, request.url, _detail(exc))
+        key = ad.get("key") if isinstance(ad, dict) else ad
+        self.ad_answered(key)
+        if status in GONE_STATUSES:
+            known = self.known.get(key)
+            if known is not None:
+                self.gone.add(known.source_id)
+            self.stats.inc_value("jobcrawler/ads/gone")
+            logger.info("%s: the ad page %s is gone (HTTP %s)", self.source, request.url, status)
+            return
+        self.ad_listed(key)
+        self.stats.inc_value("jobcrawler/ads/failed")
+        self.stats.inc_value(f"jobcrawler/dropped/{reason}")
+        logger.warning("%s: ad page %s failed (%s); the ad stays open", self.source, request.url,
+                       _detail(exc))
 
     def item_error(self, item: Any, response: Any, failure: Failure) -> None:
         """A pipeline raised (a bug): the item is lost, so it is counted; its ad stays open."""
-        name = type(failure.value).__name__
-        self.stats.inc_value(f"jobcrawler/dropped/pipeline_{name}")
+        self.stats.inc_value("jobcrawler/ads/failed")
+        self.stats.inc_value(f"jobcrawler/dropped/pipeline_{type(failure.value).__name__}")
+
+    def spider_error(self, failure: Failure, response: Any) -> None:
+        """A callback raised (a bug) on an ad's page: the ad counts as failed, and stays open."""
+        if AD_META in (getattr(response, "meta", None) or {}):
+            self.stats.inc_value("jobcrawler/ads/failed")
 
     # --- closing -----------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.lock_loop is not None and self.lock_loop.running:
             self.lock_loop.stop()
         try:
+            self._count_lost_pages()
             if self.crawl is not None:
                 if self.lock is not None and not self.lock.check():
                     self.problems.append("the site's lock was lost to another process")
@@ -213,12 +234,22 @@ class SiteLifecycle:
             if self.lock is not None:
                 self.lock.release()
 
+    def _count_lost_pages(self) -> None:
+        lost = self.asked - self.answered
+        if lost:
+            self.stats.inc_value("jobcrawler/ads/failed", len(lost))
+            self.stats.inc_value("jobcrawler/dropped/page_not_fetched", len(lost))
+            logger.warning("%s: %d listed ad page(s) were never fetched (redirected offsite or to a "
+                           "page already fetched, or cut): e.g. %s", self.source, len(lost),
+                           sorted(lost)[0])
+
     def _finish(self, stats: dict[str, Any], reason: str) -> None:
         crawl = self.crawl
         assert crawl is not None
         previous = lifecycle.last_clean_stats(crawl.engine, crawl.source, crawl.run_id)
         problems = [*self.problems,
-                    *health_problems({**stats, "finish_reason": reason}, previous, self.thresholds)]
+                    *health_problems({**stats, "finish_reason": reason}, previous,
+                                    self.crawler.settings)]
         outcome = lifecycle.SiteOutcome(
             reason=reason, status="failed" if problems else "ok", problems=problems,
             complete=not problems, listed=self.listed, gone=self.gone,

@@ -98,6 +98,9 @@ class JobPosting:
     experience_years_min: int | None = None
 
 
+#: Fields whose presence is counted per crawl (``jobcrawler/fields/<name>``) for the shape check.
+MONITORED_FIELDS = ("date_posted", "locations", "description_text", "contract_type", "salary")
+
 
 @dataclass
 class SeenAd:

@@ -196,20 +196,33 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         lifecycle = self.lifecycle
         if not isinstance(ad, dict) or lifecycle is None:
             return request
-        lifecycle.ad_listed(ad.get("key"))
-        known = lifecycle.known_ad(ad.get("key"))
+        key = ad.get("key")
+        if key not in lifecycle.asked:
+            self.crawler.stats.inc_value("jobcrawler/ads/listed")
+        lifecycle.ad_asked(key)
+        known = lifecycle.known_ad(key)
         if not self.incremental or known is None or known.fetched_at is None:
             return request
         changed_at = known.fetched_at if ad.get("assume_unchanged") else _utc(ad.get("changed_at"))
         if not fresh(known, changed_at, datetime.now(UTC), self.refresh_days):
             return request
         self.crawler.stats.inc_value("jobcrawler/incremental/not_fetched")
+        lifecycle.ad_answered(key)
         return SeenAd(source=lifecycle.source, source_id=known.source_id)
+
+    def process_spider_input(self, response: Response) -> None:
+        """An ad's page reached its callback: it came to an end (whatever the callback makes of it)."""
+        ad = response.meta.get(AD_META)
+        if isinstance(ad, dict) and (lifecycle := self.lifecycle) is not None:
+            lifecycle.ad_answered(ad.get("key"))
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
         lifecycle = self.lifecycle
-        if isinstance(item, JobPosting) and lifecycle is not None and item.source_id:
-            lifecycle.ad_listed(source_id=" ".join(str(item.source_id).split()))
+        if isinstance(item, JobPosting) and lifecycle is not None:
+            if response is None or AD_META not in response.meta:  # not counted as a request
+                self.crawler.stats.inc_value("jobcrawler/ads/listed")
+            if item.source_id:
+                lifecycle.ad_listed(source_id=" ".join(str(item.source_id).split()))
         return item
 
 

@@ -33,6 +33,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REQUIRED = ("source", "source_id", "url", "title")
+#: A raw value nested deeper than this (JSON-LD objects in objects...) is dropped from its ad:
+#: no real value is, and recursive code (encoders, the database driver) would fail on it.
+MAX_NESTING = 32
+
+
+def nested_deeper(value: Any, limit: int) -> bool:
+    """True when lists/dicts nest deeper than ``limit`` in ``value`` (iterative: never recurses)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, list | dict))
+    return False
 
 
 class _Pipeline:
@@ -54,6 +69,9 @@ class _Pipeline:
 class ValidatePipeline(_Pipeline):
     """Drops items without the identity every ad needs: source, source_id, url and title.
 
+    A value nested absurdly deep is dropped from the ad (``jobcrawler/fields/too_deep``), which is
+    kept.
+
     Text no database can encode is made writable first: control characters go, lone surrogates
     (which ``json.loads`` accepts from ``"\\ud800"`` escapes) become U+FFFD.
     """
@@ -63,7 +81,12 @@ class ValidatePipeline(_Pipeline):
             return item
         adapter = ItemAdapter(item)
         for name, value in adapter.items():
-            if value is not None and not isinstance(value, int | float):
+            if isinstance(value, list | dict) and nested_deeper(value, MAX_NESTING):
+                self.stats.inc_value("jobcrawler/fields/too_deep")
+                logger.warning("%s: %s nests deeper than %d levels: dropped from the ad (%s)",
+                               adapter.get("source"), name, MAX_NESTING, adapter.get("url"))
+                adapter[name] = [] if isinstance(value, list) else None
+            elif value is not None and not isinstance(value, int | float):
                 adapter[name] = writable_value(value)
         for name in REQUIRED:
             value = adapter.get(name)

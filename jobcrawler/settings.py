@@ -23,6 +23,9 @@ JOBCRAWLER_SPOOL_DIR = "spool"
 JOBCRAWLER_CLOSE_MIN_RATIO = 0.5
 # Health checks (jobcrawler/monitors.py): a crawl that drops more than this share of its ads...
 JOBCRAWLER_MAX_DROP_RATIO = 0.2
+# ...or could not fetch or store more than this share of the ads its listing named (403, 5xx after
+# retries, too large, a bug: those ads stay open in any case)...
+JOBCRAWLER_MAX_FAILED_SHARE = 0.2
 # ...or has a field it always had (>= 90% of ads last time) in fewer than this share of ads now,
 # is not clean: its site is reported failed and closes no ads.
 JOBCRAWLER_FIELD_MIN_SHARE = 0.5

@@ -1,12 +1,13 @@
-"""Health monitors: tables of (stats, previous clean crawl, threshold) -> problem or none."""
+"""Health checks: tables of (stats, previous clean crawl, threshold) -> problem or none."""
 
 from __future__ import annotations
 
 import pytest
 
-from jobcrawler.monitors import Thresholds, health_problems
+from jobcrawler.monitors import CHECKS, health_problems
 
-T = Thresholds(close_min_ratio=0.5, max_drop_ratio=0.2, field_min_share=0.5)
+T = {"JOBCRAWLER_CLOSE_MIN_RATIO": 0.5, "JOBCRAWLER_MAX_DROP_RATIO": 0.2,
+     "JOBCRAWLER_FIELD_MIN_SHARE": 0.5, "JOBCRAWLER_MAX_FAILED_SHARE": 0.2}
 CLEAN = {"finish_reason": "finished", "jobcrawler/store/seen": 100, "jobcrawler/store/items": 100,
          "jobcrawler/fields/date_posted": 100, "jobcrawler/fields/locations": 95}
 
@@ -19,11 +20,24 @@ CLEAN = {"finish_reason": "finished", "jobcrawler/store/seen": 100, "jobcrawler/
     ({**CLEAN, "jobcrawler/errors/board_not_found": 1}, None, ["board not found (1)"]),
     ({**CLEAN, "jobcrawler/store/failed": 3}, None, ["3 item(s) could not be stored (spooled)"]),
     ({**CLEAN, "httpcache/ignore": 1}, None, ["1 request(s) had no fixture"]),
-    ({**CLEAN, "jobcrawler/download_errors/TimeoutError": 2}, None,
-     ["2 page(s) could not be downloaded"]),
-    ({**CLEAN, "retry/max_reached": 1}, None, ["1 request(s) failed after all retries"]),
+    # an ad page that could not be downloaded is the ad's problem (its ad stays open), not the
+    # site's, until too many of them fail (failed ads below)
+    ({**CLEAN, "jobcrawler/download_errors/TimeoutError": 2}, None, []),
+    ({**CLEAN, "retry/max_reached": 1}, None, []),
+    ({**CLEAN, "jobcrawler/errors/listing_failed": 1}, None, ["listing failed (1)"]),
+    # Scrapy counts a callback error twice: spider_exceptions/count and spider_exceptions/<Name>
+    ({**CLEAN, "spider_exceptions/count": 1, "spider_exceptions/RecursionError": 1}, None,
+     ["1 error(s) in the spider's callbacks"]),
+    ({**CLEAN, "depth/request_ignored_count": 3}, None,
+     ["listing cut at DEPTH_LIMIT: 3 request(s) not made"]),
+    ({**CLEAN, "jobcrawler/store/lost": 5}, None,
+     ["5 item(s) LOST: they could not be stored nor spooled"]),
+    ({**CLEAN, "finish_reason": "closespider_pagecount"}, None,
+     ["page budget (JOBCRAWLER_SITE_MAX_PAGES) reached"]),
+    ({**CLEAN, "finish_reason": "closespider_timeout"}, None,
+     ["time budget (JOBCRAWLER_SITE_MAX_SECONDS) reached"]),
 ], ids=["clean", "clean-again", "early", "callbacks", "board", "store", "fixture", "download",
-        "retries"])
+        "retries", "listing", "callback-once", "depth", "lost", "page-budget", "time-budget"])
 def test_monitor_table(stats, previous, expected):
     assert health_problems(stats, previous, T) == expected
 
@@ -35,7 +49,7 @@ def test_monitor_table(stats, previous, expected):
 def test_too_few_ads(seen, before, ratio, fires):
     stats = {**CLEAN, "jobcrawler/store/seen": seen, "jobcrawler/store/items": seen}
     previous = None if before is None else {**CLEAN, "jobcrawler/store/seen": before}
-    problems = health_problems(stats, previous, Thresholds(close_min_ratio=ratio))
+    problems = health_problems(stats, previous, {**T, "JOBCRAWLER_CLOSE_MIN_RATIO": ratio})
     assert any("under" in p for p in problems) is fires
 
 
@@ -46,7 +60,7 @@ def test_too_few_ads(seen, before, ratio, fires):
 def test_too_many_drops(dropped, items, ratio, fires):
     stats = {**CLEAN, "jobcrawler/dropped/no_job_content": dropped, "jobcrawler/store/items": items,
              "jobcrawler/fields/date_posted": items, "jobcrawler/fields/locations": items}
-    problems = health_problems(stats, None, Thresholds(max_drop_ratio=ratio))
+    problems = health_problems(stats, None, {**T, "JOBCRAWLER_MAX_DROP_RATIO": ratio})
     assert any("dropped" in p for p in problems) is fires
 
 
@@ -58,12 +72,35 @@ def test_too_many_drops(dropped, items, ratio, fires):
 def test_shape_changed(before, now, min_share, fires):
     previous = {**CLEAN, "jobcrawler/fields/date_posted": before}
     stats = {**CLEAN, "jobcrawler/fields/date_posted": now}
-    problems = health_problems(stats, previous, Thresholds(field_min_share=min_share))
+    problems = health_problems(stats, previous, {**T, "JOBCRAWLER_FIELD_MIN_SHARE": min_share})
     assert any("date_posted in" in p for p in problems) is fires
+
+
+@pytest.mark.parametrize(("failed", "listed", "share", "fires"), [
+    (0, 12, 0.2, False), (2, 12, 0.2, False), (3, 12, 0.2, True), (4, 12, 0.34, False),
+    (5, 12, 0.34, True), (1, 1, 0.2, True), (1, 0, 0.2, True),  # a failed ad with no listing count
+])
+def test_failed_ads(failed, listed, share, fires):
+    stats = {**CLEAN, "jobcrawler/ads/failed": failed, "jobcrawler/ads/listed": listed}
+    problems = health_problems(stats, None, {**T, "JOBCRAWLER_MAX_FAILED_SHARE": share})
+    assert any("could not be fetched or stored" in p for p in problems) is fires
 
 
 def test_thresholds_come_from_settings():
     from scrapy.settings import Settings
 
-    t = Thresholds.from_settings(Settings({"JOBCRAWLER_MAX_DROP_RATIO": "0.05"}))
-    assert t.max_drop_ratio == 0.05 and t.close_min_ratio == 0.5
+    drops = next(c for c in CHECKS if c.name == "too many drops")
+    assert drops.threshold(Settings({"JOBCRAWLER_MAX_DROP_RATIO": "0.05"})) == 0.05
+    assert drops.threshold(Settings()) == 0.2
+    ratio = next(c for c in CHECKS if c.name == "too few ads")
+    assert ratio.threshold(Settings({"JOBCRAWLER_MAX_DROP_RATIO": "0.05"})) == 0.5
+
+
+def test_every_threshold_setting_is_a_documented_setting():
+    from scrapy.settings import Settings
+
+    project = Settings()
+    project.setmodule("jobcrawler.settings")
+    for check in CHECKS:
+        if check.setting:
+            assert project.getfloat(check.setting) == check.default, check.name

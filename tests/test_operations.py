@@ -47,7 +47,7 @@ async def test_site_answering_500_fails_alone_and_closes_nothing(tmp_path: Path)
     assert result.returncode == 1, result.stderr
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:3]}
     assert rows["adecco"][-1] == "ok" and rows["vivid"][-1] == "failed"
-    assert "failed after all retries" in result.stdout
+    assert "listing failed (1)" in result.stdout  # its listing page, after all retries
     assert len(_export(db, "--source", "vivid")) == 2  # its ads stay open
     assert len(_export(db, "--source", "adecco")) == 2
 

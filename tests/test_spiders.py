@@ -119,7 +119,7 @@ def test_listing_stops_at_max_pages():
     page = list(spider.parse_listing(fixture_response(spider, f"{VIVID}/jobs/"),
                                      page=spider.max_pages))
     assert all("/jobs/page" not in r.url for r in page)
-    assert spider.crawler.stats.get_value("jobcrawler/listing/max_pages_reached") == 1
+    assert spider.crawler.stats.get_value("jobcrawler/errors/listing_max_pages") == 1
 
 
 def test_spider_needs_a_base_url():

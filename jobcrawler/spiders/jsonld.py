@@ -131,6 +131,8 @@ class JsonLdSpider(JobSpider):
         if next_href and page < self.max_pages:
             yield response.follow(next_href, callback=self.parse_listing,
                                   cb_kwargs={"page": page + 1})
+        elif next_href:  # the listing goes on: not read whole, so nothing may be closed
+            self.report("listing_max_pages", response.url, f"stopped after {page} pages")
 
     def posting(self, response: Response) -> dict[str, Any] | None:
         """The page's JobPosting (JSON-LD first, microdata else), or None."""

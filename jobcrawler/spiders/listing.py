@@ -58,8 +58,8 @@ class ListingSpider(JobSpider):
             # the dupefilter stops a page that links to itself or to an earlier page
             yield response.follow(next_href, callback=self.parse_listing,
                                   cb_kwargs={"page": page + 1})
-        elif next_href:
-            self.crawler.stats.inc_value("jobcrawler/listing/max_pages_reached")
+        elif next_href:  # the listing goes on: not read whole, so nothing may be closed
+            self.report("listing_max_pages", response.url, f"stopped after {page} pages")
 
     def parse_job(self, response: Response) -> Any:
         fields = page_fields(response, self.description_css)
