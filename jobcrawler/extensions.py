@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, task
+from twisted.internet import task
 
 from jobcrawler import signals as jc_signals
 from jobcrawler.monitors import health_problems, site_errors, stat_sum
@@ -115,6 +115,8 @@ class SiteLifecycle:
                     logger.warning("%s: another process is crawling this site (%s): not crawled",
                                    self.source, lock.description)
                     raise CloseSpider("locked") from None
+                from twisted.internet import reactor  # the installed one, never at module level
+
                 await maybe_deferred_to_future(task.deferLater(reactor, 0.5, lambda: None))
             else:
                 self.lock = lock

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
+import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -13,7 +15,6 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from jobcrawler.extensions import SiteLifecycle
@@ -76,6 +77,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.crawler.stats.inc_value("jobcrawler/retry_after/waits")
         self._slow_down(request, wait)
         logger.info("%s: %d, retrying after %.1f s as asked", request.url, response.status, wait)
+        from twisted.internet import reactor  # the installed one (never import it at module level)
+
         await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         return super().process_response(request, response)
 
@@ -90,53 +93,105 @@ class RetryAfterMiddleware(RetryMiddleware):
 
 
 _PRIVATE_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
+_IPV4_SPELLING = re.compile(r"(0[xX][0-9a-fA-F]+|[0-9]+)(\.(0[xX][0-9a-fA-F]+|[0-9]+)){0,3}")
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def ip_of(host: str) -> Address | None:
+    """The address an IP literal stands for, in any spelling a resolver accepts: dotted, short
+    (``127.1``), one number (``2130706433``), octal (``0177.0.0.1``), hex (``0xa9fea9fe``),
+    IPv6 in brackets; None for a name."""
+    host = host.strip("[]").lower().rstrip(".")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _IPV4_SPELLING.fullmatch(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))  # the C library's reading
+        except OSError:
+            return None
+    return None
+
+
+def is_private_address(address: Address) -> bool:
+    """Loopback, private, link-local, reserved, multicast or unspecified (also IPv4 in IPv6)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return (address.is_private or address.is_loopback or address.is_link_local
+            or address.is_reserved or address.is_multicast or address.is_unspecified)
 
 
 def is_private_host(host: str) -> bool:
-    """True for loopback, private, link-local and reserved IP literals and local-only names.
+    """True for local-only names and for IP literals (any spelling) of private addresses.
 
-    Names are not resolved here (that would block the crawl); a public name that resolves to a
-    private address is not caught.
+    Names are not resolved here: :class:`SafeUrlMiddleware` resolves them.
     """
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(_PRIVATE_NAMES):
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(_PRIVATE_NAMES):
         return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return (address.is_private or address.is_loopback or address.is_link_local
-            or address.is_reserved or address.is_multicast or address.is_unspecified)
+    address = ip_of(name)
+    return address is not None and is_private_address(address)
+
+
+async def resolve(host: str) -> list[Address]:
+    """Every address ``host`` resolves to (in a thread: the reactor never blocks)."""
+    from twisted.internet.threads import deferToThread
+
+    infos = await maybe_deferred_to_future(deferToThread(socket.getaddrinfo, host, None))
+    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
 
 
 class SafeUrlMiddleware:
     """Only http(s), and no private or loopback hosts unless the site itself is configured there.
 
-    A site whose ``base_url`` is on 127.0.0.1 (tests, a local mirror) may fetch that host; a link
-    or redirect from page content to another private address is refused and counted as
-    ``jobcrawler/refused/<reason>``. ``JOBCRAWLER_ALLOW_PRIVATE_HOSTS = True`` lifts the host rule.
+    Every request passes here, retries and redirects included (they come back through the
+    downloader middlewares, whatever ``dont_filter`` says). An IP literal in any spelling is read as
+    the resolver would, and a name is resolved (``JOBCRAWLER_RESOLVE_HOSTS``, cached per host):
+    every address it resolves to must be public. A site whose ``base_url`` is on 127.0.0.1 (tests,
+    a local mirror) may fetch that host; a link or redirect from page content to another private
+    address is refused and counted as ``jobcrawler/refused/<reason>``.
+    ``JOBCRAWLER_ALLOW_PRIVATE_HOSTS = True`` lifts the host rule.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.allow_private = crawler.settings.getbool("JOBCRAWLER_ALLOW_PRIVATE_HOSTS")
+        settings = crawler.settings
+        self.allow_private = settings.getbool("JOBCRAWLER_ALLOW_PRIVATE_HOSTS")
+        # replay never reaches the network: nothing to resolve
+        self.resolve_names = (settings.getbool("JOBCRAWLER_RESOLVE_HOSTS", True)
+                              and not settings.getbool("JOBCRAWLER_REPLAY"))
+        self.resolver = resolve
+        self._resolved: dict[str, list[Address]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SafeUrlMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
         parsed = urlparse(request.url)
         if parsed.scheme not in ("http", "https"):
             self._refuse(request, "scheme", f"scheme {parsed.scheme!r}")
-        host = parsed.hostname or ""
-        if self.allow_private or not is_private_host(host):
+        host = (parsed.hostname or "").rstrip(".")
+        if self.allow_private or host in self._configured_hosts():
             return
-        spider = self.crawler.spider
-        configured = {urlparse(getattr(spider, "base_url", "") or "").hostname}
-        configured.add(urlparse(getattr(spider, "start_url", "") or "").hostname)
-        if host not in configured:
+        if is_private_host(host):
             self._refuse(request, "private_host", f"private or loopback host {host!r}")
+        if not self.resolve_names or ip_of(host) is not None:
+            return
+        if host not in self._resolved:
+            try:
+                self._resolved[host] = await self.resolver(host)
+            except OSError:  # unresolvable: the download fails and is counted there
+                self._resolved[host] = []
+        private = [str(a) for a in self._resolved[host] if is_private_address(a)]
+        if private:
+            self._refuse(request, "private_host", f"{host!r} resolves to {', '.join(private)}")
+
+    def _configured_hosts(self) -> set[str]:
+        spider = self.crawler.spider
+        return {urlparse(getattr(spider, attr, "") or "").hostname or ""
+                for attr in ("base_url", "start_url")} - {""}
 
     def _refuse(self, request: Request, reason: str, detail: str) -> None:
         self.crawler.stats.inc_value(f"jobcrawler/refused/{reason}")

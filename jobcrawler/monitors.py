@@ -42,9 +42,13 @@ Measure = dict[str, Any]
 USUAL_SHARE = 0.9
 #: Checks that compare shares of drops need at least this many ads.
 MIN_ITEMS = 10
-#: Why Scrapy's CloseSpider extension ended a crawl, as the budget settings name it.
-BUDGETS = {"closespider_pagecount": "page budget (JOBCRAWLER_SITE_MAX_PAGES) reached",
-           "closespider_timeout": "time budget (JOBCRAWLER_SITE_MAX_SECONDS) reached"}
+#: Why a crawl ended early, in words: the budgets (Scrapy's CloseSpider extension, as our
+#: settings name them) and our own reasons.
+END_REASONS = {"closespider_pagecount": "page budget (JOBCRAWLER_SITE_MAX_PAGES) reached",
+               "closespider_timeout": "time budget (JOBCRAWLER_SITE_MAX_SECONDS) reached",
+               "spool_not_writable": "the spool folder (JOBCRAWLER_SPOOL_DIR) is not writable: "
+                                     "not crawled",
+               "lock_lost": "the site's lock was lost to another process: stopped"}
 _COMPARE = {"==": operator.eq, "<=": operator.le, ">=": operator.ge, "<": operator.lt,
             ">": operator.gt}
 
@@ -107,7 +111,7 @@ def _stat(name: str) -> Callable[[Stats, Stats | None], Measure]:
 def _finish(stats: Stats, previous: Stats | None) -> Measure:
     reason = stats.get("finish_reason")
     ok = reason in (None, "finished")
-    return {"value": 0 if ok else 1, "reason": BUDGETS.get(reason, f"crawl ended early ({reason})")}
+    return {"value": 0 if ok else 1, "reason": END_REASONS.get(reason, f"crawl ended early ({reason})")}
 
 
 def _site_errors(stats: Stats, previous: Stats | None) -> list[Measure]:

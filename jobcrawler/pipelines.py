@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from jobcrawler.extensions import SiteLifecycle
-from jobcrawler.items import SeenAd
-from jobcrawler.monitors import MONITORED_FIELDS
+from jobcrawler.items import MONITORED_FIELDS, REQUIRED_FIELDS, SeenAd
 from jobcrawler.normalize import normalize_item
 from jobcrawler.normalize.text import writable_value
 from jobcrawler.storage.db import session_factory
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-REQUIRED = ("source", "source_id", "url", "title")
 #: A raw value nested deeper than this (JSON-LD objects in objects...) is dropped from its ad:
 #: no real value is, and recursive code (encoders, the database driver) would fail on it.
 MAX_NESTING = 32
@@ -88,7 +88,7 @@ class ValidatePipeline(_Pipeline):
                 adapter[name] = [] if isinstance(value, list) else None
             elif value is not None and not isinstance(value, int | float):
                 adapter[name] = writable_value(value)
-        for name in REQUIRED:
+        for name in REQUIRED_FIELDS:
             value = adapter.get(name)
             if not isinstance(value, str) or not value.strip():
                 raise self.drop(f"missing_{name}", item, f"no {name}")
@@ -133,9 +133,11 @@ class ScopePipeline(_Pipeline):
 
 class StorePipeline(_Pipeline):
     """Writes items to the database in batches, under the site's crawl record kept by the lifecycle
-    extension; what cannot be written goes to a spool file.
+    extension; what cannot be written goes to a spool file (``JOBCRAWLER_SPOOL_DIR``, checked
+    writable before the crawl). Items that can be neither stored nor spooled (disk full) are
+    counted as lost, loudly.
 
-    Stats: ``jobcrawler/store/{seen,new,updated,unchanged,failed}``.
+    Stats: ``jobcrawler/store/{seen,new,updated,unchanged,failed,lost}``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -151,6 +153,7 @@ class StorePipeline(_Pipeline):
         self.buffer: list[dict[str, Any]] = []
         self.seen_ids: list[str] = []
         self.spool_path: Path | None = None
+        self.spooled = 0
 
     def process_item(self, item: Any) -> Any:
         self.stats.inc_value("jobcrawler/store/seen")
@@ -168,13 +171,24 @@ class StorePipeline(_Pipeline):
             self.flush()
         return item
 
+    def open_spider(self) -> None:
+        """The spool folder must be writable before anything is crawled: otherwise items the
+        database refuses would be lost. A crawl that cannot spool ends at once (and is reported)."""
+        try:
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.spool_dir):
+                pass
+        except OSError as exc:
+            logger.error("The spool folder %s is not writable (%s): not crawling %s",
+                         self.spool_dir, exc, getattr(self.crawler.spider, "site", "this site"))
+            raise CloseSpider("spool_not_writable") from exc
+
     def close_spider(self) -> None:
         self.flush()
-        if self.spool_path:
+        if self.spooled:
             logger.error("%d item(s) could not be stored and were spooled to %s; "
-                         "load them with: jobcrawler load-spool %s",
-                         self.stats.get_value("jobcrawler/store/failed", 0), self.spool_path,
-                         self.spool_path)
+                         "load them with: jobcrawler load-spool %s", self.spooled,
+                         self.spool_path, self.spool_path)
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
@@ -217,12 +231,21 @@ class StorePipeline(_Pipeline):
 
     def _spool(self, items: list[dict[str, Any]], exc: BaseException) -> None:
         self.stats.inc_value("jobcrawler/store/failed", len(items))
-        if self.spool_path is None:
-            self.spool_dir.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            source = getattr(self.crawler.spider, "site", self.crawler.spider.name)
-            self.spool_path = self.spool_dir / f"{stamp}-{source}.jsonl"
-        with self.spool_path.open("a", encoding="utf-8") as fh:
-            for item in items:
-                fh.write(json.dumps(jsonable(item), ensure_ascii=False) + "\n")
         logger.error("Could not store %d item(s): %s", len(items), self.lifecycle.describe(exc))
+        try:
+            if self.spool_path is None:
+                self.spool_dir.mkdir(parents=True, exist_ok=True)
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+                source = getattr(self.crawler.spider, "site", self.crawler.spider.name)
+                self.spool_path = self.spool_dir / f"{stamp}-{source}.jsonl"
+            lines = "".join(json.dumps(jsonable(item), ensure_ascii=False) + "\n" for item in items)
+            with self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write(lines)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except (OSError, ValueError) as spool_exc:  # disk full, folder gone, unencodable item
+            self.stats.inc_value("jobcrawler/store/lost", len(items))
+            logger.error("%d item(s) LOST: neither stored nor spooled to %s (%s)", len(items),
+                         self.spool_path or self.spool_dir, spool_exc)
+            return
+        self.spooled += len(items)

@@ -82,7 +82,9 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
+# No control endpoints into a running crawl: neither telnet nor Scrapy's remote control.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- Robustness ----------------------------------------------------------------------------------
 RETRY_ENABLED = True
@@ -96,6 +98,8 @@ DOWNLOADER_MIDDLEWARES = {
 # Fetch private/loopback hosts other than the site's own configured host (off: a page cannot
 # send the crawler to the local network).
 JOBCRAWLER_ALLOW_PRIVATE_HOSTS = False
+# Resolve every other host and refuse it when any of its addresses is private (off in replay).
+JOBCRAWLER_RESOLVE_HOSTS = True
 RETRY_AFTER_MAX = 120
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]

@@ -1,14 +1,16 @@
 """The ``jobcrawler`` command in the test process: the same argument parsing, summary and exit
 statuses as a user's shell, without a Python start-up per call.
 
-``run()`` runs any verb; ``replay`` / ``crawl`` / ``record`` (``crawl()``) run in the reactor
-pytest-twisted keeps running (Scrapy's own way: crawlers in the test process against a local mock
-server), ``run()`` waiting for them with ``pytest_twisted.blockon``. ``run_process()`` is for the
-few tests where the process boundary is what is tested (kill -9, a lock held by another process).
+``run()`` runs any verb; ``replay`` / ``crawl`` / ``record`` (``crawl()``) run in one Twisted
+reactor (asyncio) that a thread of the test process keeps running for the whole session: Scrapy's
+own way, crawlers in the test process against a local mock server, and the tests stay plain
+functions (``run()`` waits for the crawl). ``run_process()`` is for the few tests where the process
+boundary is what is tested (kill -9, a lock held by another process, plain ``scrapy crawl``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -16,19 +18,45 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
-import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet.threads import blockingCallFromThread
 
 from jobcrawler.ops import cli
 from jobcrawler.ops.runner import run_sites_async
 from tests.conftest import ROOT
 
 CRAWL_VERBS = ("replay", "crawl", "record")
+_reactor_lock = threading.Lock()
+
+
+def reactor() -> Any:
+    """The session's reactor (asyncio, installed by conftest), running in a daemon thread."""
+    from twisted.internet import reactor as installed
+
+    with _reactor_lock:
+        if not installed.running:
+            loop = installed._asyncioEventloop
+
+            def run() -> None:
+                asyncio.set_event_loop(loop)
+                installed.run(installSignalHandlers=False)
+
+            threading.Thread(target=run, name="twisted-reactor", daemon=True).start()
+            while not installed.running:
+                threading.Event().wait(0.01)
+    return installed
+
+
+def in_reactor(coroutine: Any) -> Any:
+    """Run a coroutine in the reactor thread and wait for its result."""
+    return blockingCallFromThread(reactor(), lambda: deferred_from_coro(coroutine))
 
 
 @contextlib.contextmanager
@@ -56,9 +84,9 @@ def _as_a_command(env: dict[str, str] | None, stdin: str | None
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
         ) -> subprocess.CompletedProcess[str]:
-    """``jobcrawler ARGS``, from a test that is not itself async."""
+    """``jobcrawler ARGS`` (a crawl runs in the session's reactor, see :func:`reactor`)."""
     if args[0] in CRAWL_VERBS and "--help" not in args:
-        return pytest_twisted.blockon(deferred_from_coro(crawl(*args, env=env)))
+        return in_reactor(crawl(*args, env=env))
     with _as_a_command(env, stdin) as (out, err):
         try:
             status = cli.main(list(args))

@@ -8,6 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.utils.reactor import install_reactor
+
+# The crawl tests run Scrapy in this process (tests/cli.py): the reactor Scrapy expects, installed
+# before anything imports twisted.internet.reactor.
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

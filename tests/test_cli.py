@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from scrapy.utils.defer import deferred_f_from_coro_f
 
-from tests.cli import crawl, run
 from tests.cli import export as _export
+from tests.cli import run
 from tests.conftest import FIXTURES, ROOT
 
 VOLATILE = ("first_seen", "last_seen")
@@ -73,12 +72,11 @@ def test_seed_values(replayed: str) -> None:
     assert vivid["salary"] is None
 
 
-@deferred_f_from_coro_f
-async def test_replay_twice_changes_nothing_but_last_seen(tmp_path: Path) -> None:
+def test_replay_twice_changes_nothing_but_last_seen(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'twice.db'}"
-    assert (await crawl("replay", "--db", url)).returncode == 0
+    assert (run("replay", "--db", url)).returncode == 0
     first = _export(url)
-    second_run = await crawl("replay", "--db", url)
+    second_run = run("replay", "--db", url)
     assert second_run.returncode == 0
     assert "adecco" in second_run.stdout and "run 2: ok" in second_run.stdout
     second = _export(url)
@@ -89,10 +87,9 @@ async def test_replay_twice_changes_nothing_but_last_seen(tmp_path: Path) -> Non
             k: v for k, v in b.items() if k != "last_seen"}
 
 
-@deferred_f_from_coro_f
-async def test_replay_summary_counts_and_one_site(tmp_path: Path) -> None:
+def test_replay_summary_counts_and_one_site(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'one.db'}"
-    result = await crawl("replay", "vivid", "--db", url)
+    result = run("replay", "vivid", "--db", url)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:4] == ["site", "platform", "requests", "items"]
@@ -103,24 +100,22 @@ async def test_replay_summary_counts_and_one_site(tmp_path: Path) -> None:
     assert "adecco" not in result.stdout
 
 
-@deferred_f_from_coro_f
-async def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
+def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
     """A request with no fixture is a counted miss, never a network call; the site fails."""
     fixtures = tmp_path / "fixtures"
     (fixtures / "vivid").mkdir(parents=True)
     (fixtures / "vivid" / "responses.json").write_text("[]")
     url = f"sqlite:///{tmp_path / 'miss.db'}"
-    result = await crawl("replay", "vivid", "--db", url, "--fixtures", str(fixtures))
+    result = run("replay", "vivid", "--db", url, "--fixtures", str(fixtures))
     assert result.returncode == 1
     assert "had no fixture" in result.stdout
 
 
-@deferred_f_from_coro_f
-async def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
-    result = await crawl("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
+    result = run("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 3
     assert "unknown site" in result.stderr and "Traceback" not in result.stderr
-    result = await crawl("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
+    result = run("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
     assert result.returncode == 3
     assert "cannot open the database" in result.stderr
     assert "secret" not in result.stderr and "Traceback" not in result.stderr
@@ -169,9 +164,28 @@ def test_normalize_command() -> None:
     assert out[3]["title"] == "Java \ufffd" and out[3]["description_text"] == "Gent\ufffd"
 
 
+def scrapy_command(*args: str) -> subprocess.CompletedProcess[str]:
+    """``scrapy ARGS`` in this process, from the repository root (for the commands that do not
+    crawl: a crawl needs a process of its own, below)."""
+    import contextlib
+    import io
+
+    from scrapy.cmdline import execute
+
+    out, err, cwd = io.StringIO(), io.StringIO(), Path.cwd()
+    os.chdir(ROOT)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            execute(["scrapy", *args])
+    except SystemExit as exc:
+        status = exc.code or 0
+    finally:
+        os.chdir(cwd)
+    return subprocess.CompletedProcess(["scrapy", *args], status, out.getvalue(), err.getvalue())
+
+
 def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path) -> None:
-    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    listed = scrapy_command("list")
     assert listed.returncode == 0, listed.stderr
     assert {"talentbrew", "vivid", "listing"} <= set(listed.stdout.split())
     db = f"sqlite:///{tmp_path / 'scrapy.db'}"

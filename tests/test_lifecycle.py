@@ -9,10 +9,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from scrapy.utils.defer import deferred_f_from_coro_f
-
-from tests.cli import crawl
 from tests.cli import export as _export
+from tests.cli import run
 from tests.mockserver import MockServer, Reply
 from tests.test_operations import FAST, job_page
 
@@ -63,8 +61,7 @@ HOSTILE = {
 }
 
 
-@deferred_f_from_coro_f
-async def test_blocked_bombed_and_nested_ads_stay_open_and_the_site_is_reported(tmp_path: Path) -> None:
+def test_blocked_bombed_and_nested_ads_stay_open_and_the_site_is_reported(tmp_path: Path) -> None:
     """12 listed ads; on the second night 4 pages fail (401, 403, 503 asking to wait a day, a
     decompression bomb), one has JSON-LD nested 900 deep and one answers 404. Only the 404 is
     closed; the failures are counted, and with a third of the ads failed the site fails (exit 1).
@@ -75,13 +72,13 @@ async def test_blocked_bombed_and_nested_ads_stay_open_and_the_site_is_reported(
     db = f"sqlite:///{db_path}"
     with MockServer(routes) as server:
         sites = jsonld_site(tmp_path, server.url)
-        first = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)
+        first = run("crawl", "--sites", str(sites), "--db", db, *FAST)
         assert first.returncode == 0, first.stdout + first.stderr
         assert len(_export(db)) == 12
         for path, reply in HOSTILE.items():
             routes[path] = [reply]
         routes["/job/5/"] = [Reply(404, "Not found")]
-        second = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST,
+        second = run("crawl", "--sites", str(sites), "--db", db, *FAST,
                              "-s", "JOBCRAWLER_INCREMENTAL=0")
     assert second.returncode == 1, second.stdout + second.stderr
     assert "Traceback" not in second.stderr
@@ -100,8 +97,7 @@ async def test_blocked_bombed_and_nested_ads_stay_open_and_the_site_is_reported(
     assert stats["jobcrawler/fields/too_deep"] == 1 and stats["jobcrawler/store/items"] == 7
 
 
-@deferred_f_from_coro_f
-async def test_one_failed_page_keeps_its_ad_open_and_the_rest_closes_normally(tmp_path: Path) -> None:
+def test_one_failed_page_keeps_its_ad_open_and_the_rest_closes_normally(tmp_path: Path) -> None:
     """Below the threshold the site is fine: the blocked ad stays open (seen in the listing), an ad
     no longer listed is closed."""
     paths = [f"/job/{i}/" for i in range(6)]
@@ -109,10 +105,10 @@ async def test_one_failed_page_keeps_its_ad_open_and_the_rest_closes_normally(tm
     db = f"sqlite:///{tmp_path / 'one.db'}"
     with MockServer(routes) as server:
         sites = jsonld_site(tmp_path, server.url)
-        assert (await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)).returncode == 0
+        assert (run("crawl", "--sites", str(sites), "--db", db, *FAST)).returncode == 0
         routes["/jobs/"] = [listing(paths[:5])]  # /job/5/ is no longer listed
         routes["/job/0/"] = [Reply(403, "Forbidden")]
-        second = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST,
+        second = run("crawl", "--sites", str(sites), "--db", db, *FAST,
                              "-s", "JOBCRAWLER_INCREMENTAL=0", "-s", "JOBCRAWLER_MAX_FAILED_SHARE=0.25")
     assert second.returncode == 0, second.stdout + second.stderr
     [closed] = _export(db, "--status", "closed")
@@ -120,8 +116,7 @@ async def test_one_failed_page_keeps_its_ad_open_and_the_rest_closes_normally(tm
     assert len(_export(db)) == 5  # /job/0/ among them
 
 
-@deferred_f_from_coro_f
-async def test_a_listing_cut_by_depth_closes_nothing_and_is_reported(tmp_path: Path) -> None:
+def test_a_listing_cut_by_depth_closes_nothing_and_is_reported(tmp_path: Path) -> None:
     """A paged listing read to page 5 one night and cut at DEPTH_LIMIT the next (6 of 10 ads
     seen: enough not to look suspicious): the ads beyond the cut are not closed, and the cut is
     reported."""
@@ -136,9 +131,9 @@ async def test_a_listing_cut_by_depth_closes_nothing_and_is_reported(tmp_path: P
     db = f"sqlite:///{db_path}"
     with MockServer(routes) as server:
         sites = jsonld_site(tmp_path, server.url)
-        assert (await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)).returncode == 0
+        assert (run("crawl", "--sites", str(sites), "--db", db, *FAST)).returncode == 0
         assert len(_export(db)) == 10
-        cut = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST, "-s", "DEPTH_LIMIT=3",
+        cut = run("crawl", "--sites", str(sites), "--db", db, *FAST, "-s", "DEPTH_LIMIT=3",
                           "-s", "JOBCRAWLER_INCREMENTAL=0")
     assert cut.returncode == 1, cut.stdout
     assert "listing cut at DEPTH_LIMIT" in cut.stdout and "under 50%" not in cut.stdout

@@ -10,11 +10,10 @@ import sys
 import time
 
 import pytest
-from scrapy.utils.defer import deferred_f_from_coro_f
 
 from jobcrawler.storage.db import get_engine
 from jobcrawler.storage.lock import LockHeld, RunLock
-from tests.cli import crawl
+from tests.cli import run
 
 HOLDER = """
 import sys, time
@@ -41,30 +40,28 @@ def test_second_lock_is_refused_then_waits(db_url: str) -> None:
         pass
 
 
-@deferred_f_from_coro_f
-async def test_concurrent_replay_exits_4_and_killed_holder_leaves_no_lock(db_url: str) -> None:
+def test_concurrent_replay_exits_4_and_killed_holder_leaves_no_lock(db_url: str) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdout=subprocess.PIPE,
                               text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = await crawl("replay", "vivid", "--db", db_url)
+        result = run("replay", "vivid", "--db", db_url)
         assert result.returncode == 4, result.stderr + result.stdout
         assert "vivid: another process is crawling this site" in result.stdout
         assert "nothing ran" in result.stdout
     finally:
         os.kill(holder.pid, signal.SIGKILL)  # kill -9: no cleanup runs
         holder.wait()
-    result = await crawl("replay", "vivid", "--db", db_url)
+    result = run("replay", "vivid", "--db", db_url)
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-@deferred_f_from_coro_f
-async def test_wait_gets_the_lock_when_the_other_run_ends(sqlite_url: str) -> None:
+def test_wait_gets_the_lock_when_the_other_run_ends(sqlite_url: str) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER.replace("120", "2"), sqlite_url],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = await crawl("replay", "vivid", "--db", sqlite_url, "--wait", "30")
+        result = run("replay", "vivid", "--db", sqlite_url, "--wait", "30")
         assert result.returncode == 0, result.stderr
     finally:
         holder.kill()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scrapy.utils.defer import deferred_f_from_coro_f
 from sqlalchemy import select
 
 from jobcrawler.ops.maintenance import load_spool, renormalize
 from jobcrawler.storage.db import open_database, session_factory
 from jobcrawler.storage.models import Job, JobChange, Run
 from jobcrawler.storage.upsert import jsonable
-from tests.cli import crawl, run
+from tests.cli import run
 
 
 def spooled_item(n: int) -> dict:
@@ -55,9 +54,8 @@ def test_renormalize_applies_rules_to_raw_values_and_records_changes(db_url: str
     assert renormalize(engine).updated == 0  # idempotent
 
 
-@deferred_f_from_coro_f
-async def test_cli_renormalize_and_load_spool(sqlite_url: str, tmp_path: Path) -> None:
-    assert (await crawl("replay", "vivid", "--db", sqlite_url)).returncode == 0
+def test_cli_renormalize_and_load_spool(sqlite_url: str, tmp_path: Path) -> None:
+    assert (run("replay", "vivid", "--db", sqlite_url)).returncode == 0
     result = run("renormalize", "--db", sqlite_url, "--source", "vivid")
     assert result.returncode == 0, result.stderr
     assert "0 ad(s) changed, 2 unchanged" in result.stdout

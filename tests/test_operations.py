@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from scrapy.utils.defer import deferred_f_from_coro_f
 
 from jobcrawler.middlewares import retry_after_seconds
-from tests.cli import crawl
 from tests.cli import export as _export
+from tests.cli import run
 from tests.conftest import FIXTURES
 from tests.mockserver import MockServer, Reply
 
@@ -36,14 +35,13 @@ def edit_index(fixtures: Path, site: str, url_part: str, **changes) -> None:
     index_path.write_text(json.dumps(index))
 
 
-@deferred_f_from_coro_f
-async def test_site_answering_500_fails_alone_and_closes_nothing(tmp_path: Path) -> None:
+def test_site_answering_500_fails_alone_and_closes_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'ops.db'}"
-    assert (await crawl("replay", "--db", db)).returncode == 0
+    assert (run("replay", "--db", db)).returncode == 0
     fixtures = copy_fixtures(tmp_path)
     shutil.copytree(FIXTURES / "adecco", fixtures / "adecco")
     edit_index(fixtures, "vivid", "/jobs/", status=500)
-    result = await crawl("replay", "--db", db, "--fixtures", str(fixtures))
+    result = run("replay", "--db", db, "--fixtures", str(fixtures))
     assert result.returncode == 1, result.stderr
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:3]}
     assert rows["adecco"][-1] == "ok" and rows["vivid"][-1] == "failed"
@@ -52,27 +50,25 @@ async def test_site_answering_500_fails_alone_and_closes_nothing(tmp_path: Path)
     assert len(_export(db, "--source", "adecco")) == 2
 
 
-@deferred_f_from_coro_f
-async def test_empty_listing_is_suspicious_and_closes_nothing(tmp_path: Path) -> None:
+def test_empty_listing_is_suspicious_and_closes_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'ops.db'}"
-    assert (await crawl("replay", "vivid", "--db", db)).returncode == 0
+    assert (run("replay", "vivid", "--db", db)).returncode == 0
     fixtures = copy_fixtures(tmp_path)
     (fixtures / "vivid" / "pages" / "jobs-page-1.html").write_text(
         "<html><body><h1>Latest jobs</h1><p>No jobs found.</p></body></html>")
-    result = await crawl("replay", "vivid", "--db", db, "--fixtures", str(fixtures))
+    result = run("replay", "vivid", "--db", db, "--fixtures", str(fixtures))
     assert result.returncode == 1
     assert "saw 0 ads, under 50% of the last clean crawl (2)" in result.stdout
     assert len(_export(db)) == 2
 
 
-@deferred_f_from_coro_f
-async def test_clean_crawl_closes_ads_no_longer_listed(tmp_path: Path) -> None:
+def test_clean_crawl_closes_ads_no_longer_listed(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'ops.db'}"
-    assert (await crawl("replay", "vivid", "--db", db)).returncode == 0
+    assert (run("replay", "vivid", "--db", db)).returncode == 0
     fixtures = copy_fixtures(tmp_path)
     edit_index(fixtures, "vivid", "/job/sap-basis-consultant-brussels/", status=404,
                body="pages/not-found.html")
-    result = await crawl("replay", "vivid", "--db", db, "--fixtures", str(fixtures))
+    result = run("replay", "vivid", "--db", db, "--fixtures", str(fixtures))
     assert result.returncode == 0, result.stdout
     [closed] = _export(db, "--status", "closed")
     assert closed["source_id"] == "sap-basis-consultant-brussels"
@@ -100,8 +96,7 @@ job_link_css = "a.job::attr(href)"
     return sites
 
 
-@deferred_f_from_coro_f
-async def test_retry_after_is_honoured(tmp_path: Path) -> None:
+def test_retry_after_is_honoured(tmp_path: Path) -> None:
     listing = '<html><body><a class="job" href="/job/1/">1</a></body></html>'
     routes = {
         "/jobs/": [Reply(429, "slow down", {"Retry-After": "2"}), Reply(200, listing)],
@@ -110,7 +105,7 @@ async def test_retry_after_is_honoured(tmp_path: Path) -> None:
     with MockServer(routes) as server:
         sites = local_site(tmp_path, server.url)
         db = f"sqlite:///{tmp_path / 'ra.db'}"
-        result = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)
+        result = run("crawl", "--sites", str(sites), "--db", db, *FAST)
     assert result.returncode == 0, result.stdout + result.stderr
     first, second = server.hits["/jobs/"]
     assert second - first >= 2.0
@@ -140,8 +135,7 @@ def sitemap(url: str, lastmods: dict[int, str]) -> str:
             f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>')
 
 
-@deferred_f_from_coro_f
-async def test_incremental_second_run_fetches_only_what_changed(tmp_path: Path) -> None:
+def test_incremental_second_run_fetches_only_what_changed(tmp_path: Path) -> None:
     n = 50
     old = {i: "2025-11-01T08:00:00+00:00" for i in range(n)}
     routes: dict[str, list[Reply]] = {f"/job/{i}/": [Reply(200, job_page(i))] for i in range(n)}
@@ -152,26 +146,26 @@ async def test_incremental_second_run_fetches_only_what_changed(tmp_path: Path) 
         sites.write_text(f'[sites.inc]\nplatform = "jsonld"\nurl = "{server.url}/sitemap.xml"\n'
                          'link_pattern = "/job/"\n')
 
-        async def crawl_paths(lastmods: dict[int, str]) -> list[str]:
+        def crawl_paths(lastmods: dict[int, str]) -> list[str]:
             routes["/sitemap.xml"][0].body = sitemap(server.url, lastmods)
             server.requests.clear()
-            result = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)
+            result = run("crawl", "--sites", str(sites), "--db", db, *FAST)
             assert result.returncode == 0, result.stdout + result.stderr
             return [path for _, path in server.requests]
 
-        first = await crawl_paths(old)
+        first = crawl_paths(old)
         assert sum(1 for path in first if path.startswith("/job/")) == n
-        second = await crawl_paths(old)  # nothing changed
+        second = crawl_paths(old)  # nothing changed
         assert [path for path in second if path.startswith("/job/")] == []
         assert len(second) / len(first) <= 0.05
         ads = _export(db)
         assert len(ads) == n and all(ad["status"] == "open" for ad in ads)
         changed = {**old, 7: "2099-01-01T00:00:00+00:00"}  # one ad changed (2%)
-        third = await crawl_paths(changed)
+        third = crawl_paths(changed)
         assert [path for path in third if path.startswith("/job/")] == ["/job/7/"]
         assert len(third) / len(first) <= 0.07
         del changed[3]  # an ad no longer listed is still detected, and closed
-        await crawl_paths(changed)
+        crawl_paths(changed)
     [closed] = _export(db, "--status", "closed")
     assert closed["url"].endswith("/job/3/")
 

@@ -126,3 +126,29 @@ def test_lone_surrogates_are_replaced_before_they_reach_the_database(db_url, tmp
         assert job.title == "Java \ufffd developer"
         assert job.salary_raw == "\ufffd 3.000 EUR"
         assert job.description_text == "Vous parlez couramment le français.\ufffd"
+
+
+def test_a_spool_that_cannot_be_written_counts_the_items_as_lost(tmp_path: Path, caplog) -> None:
+    """Disk full: the log must not say the items were spooled; they are counted as lost."""
+    crawler = crawler_for("postgresql+psycopg://jc:secret@127.0.0.1:1/nowhere", tmp_path)
+    store = StorePipeline.from_crawler(crawler)
+    store.spool_path = Path("/dev/full")  # every write: ENOSPC
+    for n in range(3):
+        store.process_item(NormalizePipeline.from_crawler(crawler).process_item(raw_item(n)))
+    store.close_spider()
+    assert crawler.stats.get_value("jobcrawler/store/lost") == 3
+    assert caplog.text.count("item(s) LOST: neither stored nor spooled") == 2  # 2 + 1 items
+    assert "were spooled to" not in caplog.text
+
+
+def test_an_unwritable_spool_folder_stops_the_crawl_before_it_starts(tmp_path: Path) -> None:
+    from scrapy.exceptions import CloseSpider
+
+    blocker = tmp_path / "spool"
+    blocker.write_text("a file where the spool folder should be")
+    crawler = crawler_for(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
+    with pytest.raises(CloseSpider) as raised:
+        StorePipeline.from_crawler(crawler).open_spider()
+    assert raised.value.reason == "spool_not_writable"
+    fine = crawler_for(f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "elsewhere")
+    StorePipeline.from_crawler(fine).open_spider()

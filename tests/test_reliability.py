@@ -12,10 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from scrapy.utils.defer import deferred_f_from_coro_f
-
-from tests.cli import crawl, run
 from tests.cli import export as _export
+from tests.cli import run
 from tests.mockserver import MockServer, Reply
 from tests.test_operations import FAST, job_page
 
@@ -37,8 +35,7 @@ def html(body: str, charset: str = "utf-8") -> dict[str, str]:
     return {"Content-Type": f"text/html; charset={charset}"}
 
 
-@deferred_f_from_coro_f
-async def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path: Path) -> None:
+def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path: Path) -> None:
     good = [f"/job/good-{i}/" for i in range(3)]
     bad = {
         "/job/cp1252/": Reply(200, job_page(9).replace("Lasser 9", "Lasser Liège").encode("cp1252"),
@@ -61,7 +58,7 @@ async def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tm
     with MockServer(routes) as server:
         sites = listing_site(tmp_path, server.url)
         db = f"sqlite:///{tmp_path / 'hostile.db'}"
-        result = await crawl("crawl", "--sites", str(sites), "--db", db, "--log-file", str(tmp_path / "log"),
+        result = run("crawl", "--sites", str(sites), "--db", db, "--log-file", str(tmp_path / "log"),
                              *FAST)
     # the 500 page gave up after its retries: the site is reported, but nothing crashed
     assert result.returncode == 1, result.stdout + result.stderr
@@ -81,29 +78,23 @@ async def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tm
     assert "max redirections" in log or "redirect" in log.lower()
 
 
-SLOW_SERVER = """
-import sys, time, json
-sys.path.insert(0, {root!r})
-from tests.mockserver import MockServer, Reply
-from tests.test_operations import job_page
-paths = [f"/job/{{i}}/" for i in range(40)]
-listing = "".join(f'<a href="{{p}}">x</a>' for p in paths)
-routes = {{"/jobs/": [Reply(200, listing)]}}
-routes.update({{p: [Reply(200, job_page(i), delay=0.5)] for i, p in enumerate(paths)}})
-with MockServer(routes) as server:
-    print(server.url, flush=True)
-    time.sleep(300)
-"""
+def slow_site(n: int, delay: float) -> MockServer:
+    """A listing of ``n`` job pages that each take ``delay`` seconds to answer (in this process:
+    the crawler under test is the other process)."""
+    paths = [f"/job/{i}/" for i in range(n)]
+    routes = {"/jobs/": [Reply(200, "".join(f'<a href="{p}">x</a>' for p in paths))]}
+    routes.update({p: [Reply(200, job_page(i), delay=delay)] for i, p in enumerate(paths)})
+    return MockServer(routes)
 
 
-@deferred_f_from_coro_f
-async def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) -> None:
+#: The second crawl against a slow site: no politeness delays, many requests at once.
+QUICK = [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+
+
+def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) -> None:
     root = str(Path(__file__).resolve().parent.parent)
-    server = subprocess.Popen([sys.executable, "-c", SLOW_SERVER.format(root=root)],
-                              stdout=subprocess.PIPE, text=True, cwd=root)
-    try:
-        url = server.stdout.readline().strip()
-        sites = listing_site(tmp_path, url)
+    with slow_site(40, 0.5) as server:
+        sites = listing_site(tmp_path, server.url)
         db_path = tmp_path / "killed.db"
         db = f"sqlite:///{db_path}"
         env = {**os.environ, "PYTHONPATH": root}
@@ -112,7 +103,7 @@ async def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Pa
             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # wait until the crawl has started recording
-            time.sleep(0.5)
+            time.sleep(0.2)
             if db_path.exists():
                 try:
                     if sqlite3.connect(db_path).execute(
@@ -120,41 +111,31 @@ async def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Pa
                         break
                 except sqlite3.Error:
                     pass
-        time.sleep(2)
+        time.sleep(1)
         os.kill(crawler.pid, signal.SIGKILL)
         crawler.wait()
         con = sqlite3.connect(db_path)
         assert con.execute("SELECT status FROM runs").fetchall() == [("running",)]
-        # the next run (same site, now quick to answer) marks it interrupted and completes
-        result = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST,
+        # the next run (same site, asking more at once) marks it interrupted and completes
+        result = run("crawl", "--sites", str(sites), "--db", db, *QUICK,
                      env={"JOBCRAWLER_STORE_FLUSH_SECONDS": "1"})
-        assert result.returncode == 0, result.stdout + result.stderr
-        rows = con.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
-        assert [s for _, s in rows] == ["interrupted", "ok"]
-        assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (40, 40)
-        assert con.execute("SELECT count(*) FROM jobs WHERE status = 'closed'").fetchone() == (0,)
-        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    finally:
-        server.kill()
-        server.wait()
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = con.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
+    assert [s for _, s in rows] == ["interrupted", "ok"]
+    assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (40, 40)
+    assert con.execute("SELECT count(*) FROM jobs WHERE status = 'closed'").fetchone() == (0,)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-SLOWISH_SERVER = SLOW_SERVER.replace("range(40)", "range(12)").replace("delay=0.5", "delay=0.4")
-
-
-@deferred_f_from_coro_f
-async def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> None:
+def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> None:
     """Another writer holds the SQLite file for the rest of the crawl: the items go to the spool,
     the exit status says so, load-spool stores them later, and the next crawl is consistent."""
     root = str(Path(__file__).resolve().parent.parent)
-    server = subprocess.Popen([sys.executable, "-c", SLOWISH_SERVER.format(root=root)],
-                              stdout=subprocess.PIPE, text=True, cwd=root)
     db_path = tmp_path / "locked.db"
     db = f"sqlite:///{db_path}"
     env = {**os.environ, "PYTHONPATH": root, "JOBCRAWLER_SQLITE_TIMEOUT": "1"}
-    try:
-        url = server.stdout.readline().strip()
-        sites = listing_site(tmp_path, url)
+    with slow_site(12, 0.4) as server:
+        sites = listing_site(tmp_path, server.url)
         crawler = subprocess.Popen(
             [sys.executable, "-m", "jobcrawler", "crawl", "--sites", str(sites), "--db", db,
              "-s", f"JOBCRAWLER_SPOOL_DIR={tmp_path / 'spool'}", "-s", "DOWNLOAD_DELAY=0",
@@ -181,19 +162,15 @@ async def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path
         assert len(spool.read_text().splitlines()) == 12  # every fetched ad kept
         loaded = run("load-spool", str(spool), "--db", db)
         assert loaded.returncode == 0 and "12 new" in loaded.stdout, loaded.stdout + loaded.stderr
-        again = await crawl("crawl", "--sites", str(sites), "--db", db, *FAST)
-        assert again.returncode == 0, again.stdout + again.stderr
-        con = sqlite3.connect(db_path)
-        assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (12, 12)
-        statuses = [s for (s,) in con.execute("SELECT status FROM runs ORDER BY id")]
-        assert statuses[0] == "interrupted" and statuses[-1] == "ok"
-    finally:
-        server.kill()
-        server.wait()
+        again = run("crawl", "--sites", str(sites), "--db", db, *QUICK)
+    assert again.returncode == 0, again.stdout + again.stderr
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM jobs").fetchone() == (12, 12)
+    statuses = [s for (s,) in con.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses[0] == "interrupted" and statuses[-1] == "ok"
 
 
-@deferred_f_from_coro_f
-async def test_network_faults_fail_their_site_only(tmp_path: Path) -> None:
+def test_network_faults_fail_their_site_only(tmp_path: Path) -> None:
     """Connection refused and timeouts: retried, then reported for that site; the others finish."""
     import socket
 
@@ -223,7 +200,7 @@ url = "{server.url}/slow/"
 link_pattern = "/job/"
 """)
         db = f"sqlite:///{tmp_path / 'net.db'}"
-        result = await crawl("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_TIMEOUT=1",
+        result = run("crawl", "--sites", str(sites), "--db", db, "-s", "DOWNLOAD_TIMEOUT=1",
                      "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr

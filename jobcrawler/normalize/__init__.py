@@ -11,15 +11,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from jobcrawler.items import NORMALIZED_FIELDS
 from jobcrawler.normalize import contracts, dates, experience, languages, places, salary, text
 
-#: The normalised fields ``normalize_item`` returns.
-NORMALIZED_FIELDS = (
-    "description_text", "description_html", "date_posted", "valid_through", "start_date", "start_asap", "locations",
-    "contract_type", "duration_months", "duration_open_ended", "working_time", "hours_per_week",
-    "remote", "languages_required", "ad_language", "salary", "experience_years_min",
-)
-
+__all__ = ["NORMALIZED_FIELDS", "normalize_item"]
 
 #: Raw statements (a date, a contract line, a salary) longer than this are cut before matching:
 #: no real one is longer, and rules stay fast on garbage.
@@ -46,7 +41,8 @@ def _str(value: Any, limit: int = STATEMENT_LIMIT) -> str | None:
 
 
 def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """Normalised fields for one item's raw values (keys of :class:`jobcrawler.items.JobPosting`).
+    """Normalised fields for one item's raw values (keys of :class:`jobcrawler.items.JobPosting`):
+    those its declaration marks normalised (``NORMALIZED_FIELDS``).
 
     ``raw["crawled_at"]`` (ISO 8601) is the base for relative dates; ``now`` when it is missing.
     Values that cannot be read become None (or an empty list), never an exception.

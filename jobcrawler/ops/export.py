@@ -9,19 +9,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import JSON, Engine, select
 
+from jobcrawler.items import EXPORT_FIELDS as AD_EXPORT_FIELDS
+from jobcrawler.items import FIELD_COLUMNS, RAW_FIELDS
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.models import Job
 
-#: The export schema, in order (README, "Export schema").
-EXPORT_FIELDS = (
-    "source", "source_id", "url", "apply_url", "title", "employer", "agency", "industry",
-    "reference", "date_posted", "date_posted_raw", "valid_through", "start_date", "start_asap",
-    "locations", "contract_type", "contract_raw", "duration_months", "duration_open_ended",
-    "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary",
-    "experience_years_min", "description_text", "first_seen", "last_seen", "status", "closed_at",
-)
+#: The lifecycle columns that follow the ad's own fields in the export schema.
+LIFECYCLE_FIELDS = ("first_seen", "last_seen", "status", "closed_at")
+#: The export schema, in order (README, "Export schema"): the ad's fields as ``items.py`` declares
+#: them, then its lifecycle.
+EXPORT_FIELDS = (*AD_EXPORT_FIELDS, *LIFECYCLE_FIELDS)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -38,33 +37,40 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _salary(job: Job) -> dict[str, Any] | None:
+    if job.salary_min is None and job.salary_max is None:
+        return None
+    return {"min": _number(job.salary_min), "max": _number(job.salary_max),
+            "currency": job.salary_currency, "period": job.salary_period, "raw": job.salary_raw}
+
+
+#: Exported fields that are not one column or one raw value as they are.
+_COMPOSED = {
+    "salary": _salary,
+    "contract_raw": lambda job: (job.raw or {}).get("contract_raw")
+    or (job.raw or {}).get("employment_type_raw"),
+    "first_seen": lambda job: _timestamp(job.first_seen),
+    "last_seen": lambda job: _timestamp(job.last_seen),
+    "closed_at": lambda job: _timestamp(job.closed_at),
+}
+
+
+def _value(job: Job, name: str) -> Any:
+    if name in _COMPOSED:
+        return _COMPOSED[name](job)
+    if name in RAW_FIELDS and FIELD_COLUMNS.get(name) != (name,):
+        return (job.raw or {}).get(name)
+    value = getattr(job, name)
+    if value is None and isinstance(Job.__table__.columns[name].type, JSON):
+        return []
+    if isinstance(value, Decimal):
+        return _number(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def job_record(job: Job) -> dict[str, Any]:
     """One ad as an export object."""
-    raw = job.raw or {}
-    salary = None
-    if job.salary_min is not None or job.salary_max is not None:
-        salary = {"min": _number(job.salary_min), "max": _number(job.salary_max),
-                  "currency": job.salary_currency, "period": job.salary_period,
-                  "raw": job.salary_raw}
-    record = {
-        "source": job.source, "source_id": job.source_id, "url": job.url,
-        "apply_url": job.apply_url, "title": job.title, "employer": job.employer,
-        "agency": job.agency, "industry": job.industry, "reference": job.reference,
-        "date_posted": _iso(job.date_posted), "date_posted_raw": raw.get("date_posted_raw"),
-        "valid_through": _iso(job.valid_through), "start_date": _iso(job.start_date),
-        "start_asap": job.start_asap, "locations": job.locations or [],
-        "contract_type": job.contract_type,
-        "contract_raw": raw.get("contract_raw") or raw.get("employment_type_raw"),
-        "duration_months": job.duration_months, "duration_open_ended": job.duration_open_ended,
-        "working_time": job.working_time, "hours_per_week": job.hours_per_week,
-        "remote": job.remote, "languages_required": job.languages_required or [],
-        "ad_language": job.ad_language, "salary": salary,
-        "experience_years_min": job.experience_years_min,
-        "description_text": job.description_text,
-        "first_seen": _timestamp(job.first_seen), "last_seen": _timestamp(job.last_seen),
-        "status": job.status, "closed_at": _timestamp(job.closed_at),
-    }
-    return record
+    return {name: _value(job, name) for name in EXPORT_FIELDS}
 
 
 def _iso(value: date | None) -> str | None:

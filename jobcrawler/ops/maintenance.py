@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from jobcrawler.items import STORED_INPUT_FIELDS
 from jobcrawler.normalize import normalize_item
 from jobcrawler.normalize.dates import parse_datetime_utc
 from jobcrawler.storage.db import session_factory
@@ -20,9 +21,6 @@ from jobcrawler.storage.upsert import BatchResult, row_from_item, update_content
 
 logger = logging.getLogger(__name__)
 
-#: Stored identity columns that go back into an item for re-normalisation.
-IDENTITY = ("source", "source_id", "url", "apply_url", "title", "employer", "agency", "industry",
-            "reference", "description_html")
 
 
 def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -82,7 +80,7 @@ def renormalize(engine: Engine, source: str | None = None, batch_size: int = 500
     if source:
         query = query.where(Job.source == source)
     with session_factory(engine)() as reader:
-        items = ({**(job.raw or {}), **{c: getattr(job, c) for c in IDENTITY}}
+        items = ({**(job.raw or {}), **{c: getattr(job, c) for c in STORED_INPUT_FIELDS}}
                  for job in reader.scalars(query.execution_options(yield_per=batch_size)))
         for batch in _batches(items, batch_size):
             rows = [row_from_item({**item, **normalize_item(item)}) for item in batch]

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select, update
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.lock import LockHeld, NamedLock, run_lock
 from jobcrawler.storage.models import Job, Run, RunSite
+from jobcrawler.storage.upsert import storage_id
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +264,7 @@ class SiteOutcome:
 def finish_site(crawl: SiteCrawl, outcome: SiteOutcome, stats: dict[str, Any]) -> int:
     """Apply the closing rule and finish the site's row; the number of ads closed."""
     now = utcnow()
-    listed = outcome.listed - outcome.gone
+    listed = {storage_id(i) for i in outcome.listed} - outcome.gone
     if listed:  # listed ads whose page could not be fetched or stored stay open, as seen
         record_seen(crawl.engine, crawl.source, listed, crawl.run_id, now)
     closed = close_gone(crawl.engine, crawl.source, outcome.gone, now)

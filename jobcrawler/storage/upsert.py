@@ -12,27 +12,31 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, case, select, text, update
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, Numeric, String, case, select, text, update
 from sqlalchemy.orm import Session
 
-from jobcrawler.items import RAW_FIELDS
+from jobcrawler.items import AD_COLUMNS, FIELD_COLUMNS, RAW_FIELDS
 from jobcrawler.storage.models import Job, JobChange
 
 logger = logging.getLogger(__name__)
 
+#: ``jobs`` columns that are not an ad's content: its key, its raw values and hash, and the
+#: lifecycle the crawls keep. A column added to ``jobs`` by something other than the ad's fields
+#: (``items.py``) belongs here; ``tests/test_fields.py`` checks that every column is one or the other.
+BOOKKEEPING_COLUMNS = ("id", "raw", "content_hash", "first_seen", "last_seen", "last_changed",
+                       "status", "closed_at", "reopened_at", "times_reopened", "first_run_id",
+                       "last_run_id")
 #: Columns that hold an ad's content: a change in any of them is recorded in ``job_changes``.
-CONTENT_COLUMNS: tuple[str, ...] = (
-    "url", "apply_url", "title", "employer", "agency", "industry", "reference", "date_posted",
-    "valid_through", "start_date", "start_asap", "locations", "country_code", "province_code",
-    "region_code", "city", "contract_type", "duration_months", "duration_open_ended",
-    "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary_min",
-    "salary_max", "salary_currency", "salary_period", "salary_raw", "experience_years_min",
-    "description_text", "description_html",
-)
+CONTENT_COLUMNS: tuple[str, ...] = tuple(c for c in AD_COLUMNS if c not in ("source", "source_id"))
 #: Raw values that do not make a change on their own (they differ on every crawl).
 VOLATILE_RAW = ("crawled_at",)
 _LENGTHS = {c.name: c.type.length for c in Job.__table__.columns
             if isinstance(c.type, String) and c.type.length}
+#: Fields filling the one column of their own name, and that column's type.
+_PLAIN = {name: Job.__table__.columns[name].type for name, columns in FIELD_COLUMNS.items()
+          if columns == (name,) and name not in ("source", "source_id")}
+#: An id longer than its column is cut to this many characters plus a hash of the whole id.
+_ID_KEEP = 200
 
 
 @dataclass
@@ -77,6 +81,35 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def storage_id(source_id: Any) -> str:
+    """The ``source_id`` as stored: an id longer than its column is cut and suffixed with a hash of
+    the whole id, so two ids sharing their first 255 characters stay two ads."""
+    text = str(source_id)
+    limit = _LENGTHS["source_id"]
+    if len(text) <= limit:
+        return text
+    return f"{text[:_ID_KEEP]}#{hashlib.sha1(text.encode()).hexdigest()}"
+
+
+def _column_value(column_type: Any, value: Any) -> Any:
+    """A value fit for a column of this type, or None (an empty list for JSON lists)."""
+    if isinstance(column_type, Date):
+        return _date(value)
+    if isinstance(column_type, Boolean):
+        return value if isinstance(value, bool) else None
+    if isinstance(column_type, Integer):
+        return _int(value)
+    if isinstance(column_type, Float):
+        return _float(value)
+    if isinstance(column_type, Numeric):
+        return _decimal(value)
+    if isinstance(column_type, JSON):
+        if isinstance(value, list | tuple):
+            return [x for x in value if isinstance(x, str)]
+        return jsonable(value) if isinstance(value, dict) else []
+    return value
+
+
 def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """The ``jobs`` column values of one normalised item (without lifecycle columns).
 
@@ -86,38 +119,21 @@ def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     salary = item.get("salary") if isinstance(item.get("salary"), Mapping) else {}
     locations = [loc for loc in item.get("locations") or [] if isinstance(loc, Mapping)]
     first = locations[0] if locations else {}
-    row: dict[str, Any] = {
-        "source": item["source"], "source_id": str(item["source_id"]),
-        "url": item["url"], "apply_url": item.get("apply_url"), "title": item["title"],
-        "employer": item.get("employer"), "agency": item.get("agency"),
-        "industry": item.get("industry"), "reference": item.get("reference"),
-        "date_posted": _date(item.get("date_posted")),
-        "valid_through": _date(item.get("valid_through")),
-        "start_date": _date(item.get("start_date")),
-        "start_asap": item.get("start_asap") if isinstance(item.get("start_asap"), bool) else None,
+    row: dict[str, Any] = {"source": item["source"], "source_id": storage_id(item["source_id"]),
+                           "url": item["url"], "title": item["title"]}
+    row.update((name, _column_value(column_type, item.get(name)))
+               for name, column_type in _PLAIN.items() if name not in row)
+    row.update({
         "locations": jsonable(locations),
         "country_code": first.get("country_code"), "province_code": first.get("province_code"),
         "region_code": first.get("region_code"), "city": first.get("city"),
-        "contract_type": item.get("contract_type"),
-        "duration_months": _int(item.get("duration_months")),
-        "duration_open_ended": item.get("duration_open_ended")
-        if isinstance(item.get("duration_open_ended"), bool) else None,
-        "working_time": item.get("working_time"),
-        "hours_per_week": _float(item.get("hours_per_week")),
-        "remote": item.get("remote"),
-        "languages_required": [x for x in item.get("languages_required") or []
-                               if isinstance(x, str)],
-        "ad_language": item.get("ad_language"),
         "salary_min": _decimal(salary.get("min")), "salary_max": _decimal(salary.get("max")),
         "salary_currency": salary.get("currency"), "salary_period": salary.get("period"),
         "salary_raw": item.get("salary_raw") or salary.get("raw"),
-        "experience_years_min": _int(item.get("experience_years_min")),
-        "description_text": item.get("description_text"),
-        "description_html": item.get("description_html"),
-        # the (sanitised) description HTML has its own column: not repeated in the raw values
-        "raw": {k: jsonable(item.get(k)) for k in RAW_FIELDS
-                if k != "description_html" and item.get(k) not in (None, [], "")},
-    }
+        "raw": {k: jsonable(item.get(k)) for k in RAW_FIELDS if item.get(k) not in (None, [], "")},
+    })
+    if str(item["source_id"]) != row["source_id"]:
+        row["raw"]["source_id"] = str(item["source_id"])  # the whole id, kept
     for column, length in _LENGTHS.items():
         value = row.get(column)
         if value is None:
