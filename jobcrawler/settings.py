@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
 
 ADDONS = {
     "jobcrawler.addons.UserAgentAddon": 0,
+    "jobcrawler.addons.BudgetAddon": 5,
     "jobcrawler.replay.ReplayAddon": 10,
 }
 
@@ -69,6 +70,15 @@ SPIDER_MIDDLEWARES = {
     # listed ads for the lifecycle, incremental skipping, the shared errback (after depth, 900)
     "jobcrawler.middlewares.IncrementalMiddleware": 950,
 }
+
+# --- Budgets per site -----------------------------------------------------------------------------
+# A site's crawl ends after this many pages or seconds (0: no limit), is reported failed and closes
+# nothing (jobcrawler.addons.BudgetAddon sets Scrapy's CLOSESPIDER_PAGECOUNT / _TIMEOUT from them).
+# The defaults let a nightly cron finish before the next night: raise them per run with -s.
+JOBCRAWLER_SITE_MAX_PAGES = 100_000
+JOBCRAWLER_SITE_MAX_SECONDS = 4 * 3600
+# Sitemap indexes are followed this many levels deep; a deeper one is reported and not followed.
+JOBCRAWLER_SITEMAP_MAX_DEPTH = 3
 
 # --- Politeness ----------------------------------------------------------------------------------
 # USER_AGENT is "jobcrawler/VERSION (+JOBCRAWLER_CONTACT)" (jobcrawler.addons.UserAgentAddon)
@@ -107,7 +117,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
-DEPTH_LIMIT = 50
+# Links followed from a start page: a listing or API cut by this depth is reported and closes
+# nothing (Workday's 2000-ad cap is 100 pages of 20; the site budgets above bound the rest).
+DEPTH_LIMIT = 200
 
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"

@@ -139,3 +139,51 @@ def test_a_listing_cut_by_depth_closes_nothing_and_is_reported(tmp_path: Path) -
     assert "listing cut at DEPTH_LIMIT" in cut.stdout and "under 50%" not in cut.stdout
     assert _export(db, "--status", "closed") == []
     assert len(_export(db)) == 10
+
+
+def sitemap_xml(kind: str, locs: list[str]) -> Reply:
+    tag = "sitemap" if kind == "sitemapindex" else "url"
+    entries = "".join(f"<{tag}><loc>{loc}</loc></{tag}>" for loc in locs)
+    return Reply(200, f'<?xml version="1.0"?><{kind} xmlns="http://www.sitemaps.org/schemas/'
+                      f'sitemap/0.9">{entries}</{kind}>', {"Content-Type": "application/xml"})
+
+
+def test_a_sitemap_index_that_never_ends_is_cut_and_reported(tmp_path: Path) -> None:
+    """Each sitemap index points to a deeper one, past DEPTH_LIMIT: the crawl stops following at
+    JOBCRAWLER_SITEMAP_MAX_DEPTH, says so, and closes nothing."""
+    with MockServer({}) as server:
+        u = server.url
+        routes = server.routes
+        routes["/sitemap.xml"] = [sitemap_xml("sitemapindex", [f"{u}/ads.xml", f"{u}/sitemap-1.xml"])]
+        routes["/ads.xml"] = [sitemap_xml("urlset", [f"{u}/job/{i}/" for i in range(3)])]
+        routes.update({f"/job/{i}/": [Reply(200, job_page(i))] for i in range(3)})
+        routes.update({f"/sitemap-{n}.xml": [sitemap_xml("sitemapindex", [f"{u}/sitemap-{n + 1}.xml"])]
+                       for n in range(1, 300)})
+        sites = jsonld_site(tmp_path, u, start="/sitemap.xml")
+        db = f"sqlite:///{tmp_path / 'deep.db'}"
+        result = run("crawl", "--sites", str(sites), "--db", db, *FAST)
+    assert result.returncode == 1, result.stdout
+    assert "sitemap too deep (1)" in result.stdout
+    assert len(_export(db)) == 3  # what was read is stored
+    assert sum(1 for _, path in server.requests if path.startswith("/sitemap-")) <= 3
+
+
+def test_a_site_over_its_page_budget_ends_reported_and_closes_nothing(tmp_path: Path) -> None:
+    """A sitemap that grew to 2,000 URLs overnight: the crawl stops at JOBCRAWLER_SITE_MAX_PAGES,
+    is reported, and closes none of the ads it did not get to."""
+    with MockServer({}) as server:
+        u = server.url
+        server.routes["/sitemap.xml"] = [sitemap_xml("urlset", [f"{u}/job/{i}/" for i in range(5)])]
+        server.routes.update({f"/job/{i}/": [Reply(200, job_page(i))] for i in range(2000)})
+        sites = jsonld_site(tmp_path, u, start="/sitemap.xml")
+        db = f"sqlite:///{tmp_path / 'budget.db'}"
+        assert run("crawl", "--sites", str(sites), "--db", db, *FAST).returncode == 0
+        server.routes["/sitemap.xml"] = [sitemap_xml(
+            "urlset", [f"{u}/job/{i}/" for i in reversed(range(2000))])]  # the known 5 come last
+        server.requests.clear()
+        result = run("crawl", "--sites", str(sites), "--db", db, *FAST,
+                     "-s", "JOBCRAWLER_SITE_MAX_PAGES=40", "-s", "JOBCRAWLER_INCREMENTAL=0")
+    assert result.returncode == 1, result.stdout
+    assert "page budget (JOBCRAWLER_SITE_MAX_PAGES) reached" in result.stdout
+    assert len(server.requests) < 100
+    assert _export(db, "--status", "closed") == []

@@ -7,13 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from jobcrawler.storage.db import get_engine
-from jobcrawler.storage.lock import LockHeld, RunLock
-from tests.cli import run
+from jobcrawler.storage.lock import LockHeld, RunLock, advisory_key, site_lock
+from tests.cli import export, in_reactor, run
+from tests.conftest import ROOT
 
 HOLDER = """
 import sys, time
@@ -66,3 +68,123 @@ def test_wait_gets_the_lock_when_the_other_run_ends(sqlite_url: str) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_locked_site_is_reported_and_the_others_still_run(sqlite_url: str) -> None:
+    """Last night's crawl of one site still runs (it holds that site's lock): tonight's run
+    crawls every other site and reports that one as locked (exit 1, not 4)."""
+    with site_lock(get_engine(sqlite_url), "vivid"):
+        result = run("replay", "vivid", "adecco", "--db", sqlite_url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    status = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()[1:3]}
+    assert status == {"vivid": "locked", "adecco": "ok"}
+    assert {ad["source"] for ad in export(sqlite_url)} == {"adecco"}
+
+
+def plain_scrapy_crawl(db_url: str) -> dict:
+    """``scrapy crawl vivid -a site=vivid`` with the project's settings, in the test process."""
+    from scrapy.crawler import CrawlerRunner
+    from scrapy.settings import Settings
+    from scrapy.utils.defer import maybe_deferred_to_future
+
+    from jobcrawler.spiders.vivid import VividResourcingSpider
+
+    settings = Settings()
+    settings.setmodule("jobcrawler.settings", priority="project")
+    settings.setdict({"JOBCRAWLER_DB_URL": db_url, "JOBCRAWLER_REPLAY": True,
+                      "JOBCRAWLER_SITES": str(ROOT / "sites.toml"),
+                      "JOBCRAWLER_FIXTURES_DIR": str(ROOT / "fixtures")}, priority="cmdline")
+
+    async def crawl() -> dict:
+        runner = CrawlerRunner(settings)
+        crawler = runner.create_crawler(VividResourcingSpider)
+        await maybe_deferred_to_future(runner.crawl(crawler, site="vivid"))
+        return crawler.stats.get_stats()
+
+    return in_reactor(crawl())
+
+
+def test_plain_scrapy_crawl_takes_the_sites_lock_and_records_its_run(sqlite_url: str) -> None:
+    with site_lock(get_engine(sqlite_url), "vivid"):
+        stats = plain_scrapy_crawl(sqlite_url)
+    assert stats["jobcrawler/locked"] == 1 and stats["finish_reason"] == "locked"
+    assert stats.get("downloader/request_count", 0) == 0
+    stats = plain_scrapy_crawl(sqlite_url)
+    assert stats["finish_reason"] == "finished" and stats["jobcrawler/store/new"] == 2
+    [only_run] = run("runs", "--db", sqlite_url).stdout.splitlines()[1:]  # the locked one ran nothing
+    assert only_run.split()[1:3] == ["scrapy", "c"] and " ok " in only_run
+
+
+def kill_lock_connection(pg_url: str, name: str) -> int:
+    """Terminate the server connection holding lock ``name`` in the test's schema (a network cut)."""
+    import psycopg
+
+    schema = pg_url.rsplit("search_path%3D", 1)[1]
+    unsigned = advisory_key(f"test.{schema}", name) & 0xFFFF_FFFF_FFFF_FFFF
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as conn:
+        pids = [pid for (pid,) in conn.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s "
+            "AND objid = %s", (unsigned >> 32, unsigned & 0xFFFF_FFFF))]
+        for pid in pids:
+            conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    return len(pids)
+
+
+@pytest.mark.postgres
+def test_a_lost_lock_connection_is_taken_again_and_never_fails_the_run(pg_url: str) -> None:
+    lock = site_lock(get_engine(pg_url), "acme")
+    lock.acquire()
+    assert kill_lock_connection(pg_url, "site:acme") == 1
+    lock.release()  # the connection is gone, and the lock with it: no error
+    lock.acquire()
+    assert kill_lock_connection(pg_url, "site:acme") == 1
+    assert lock.check()  # taken again on a new connection
+    with pytest.raises(LockHeld):
+        site_lock(get_engine(pg_url), "acme").acquire()
+    lock.release()
+
+
+@pytest.mark.postgres
+def test_a_crawl_whose_lock_connection_drops_keeps_the_site_locked(pg_url: str, tmp_path) -> None:
+    """The PostgreSQL connection holding the site's lock is cut mid-crawl: the crawl takes the
+    lock again (a second crawl of the site cannot start meanwhile), stores everything and ends
+    with its summary and status 0 (it used to exit 3 without a summary)."""
+    from tests.mockserver import MockServer, Reply
+    from tests.test_operations import FAST, job_page
+
+    paths = [f"/job/{i}/" for i in range(10)]
+    routes = {"/jobs/": [Reply(200, "".join(f'<a href="{p}">x</a>' for p in paths))],
+              **{p: [Reply(200, job_page(i), delay=0.4 * i)] for i, p in enumerate(paths)}}
+    seen: dict[str, object] = {}
+
+    def job_pages_served() -> int:
+        return sum(1 for _, path in server.requests if path.startswith("/job/"))
+
+    def wait_for(pages: int) -> None:
+        deadline = time.monotonic() + 60
+        while job_pages_served() < pages and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def cut_then_try_a_second_crawl() -> None:
+        wait_for(2)  # the crawl has started fetching ads
+        seen["killed"] = kill_lock_connection(pg_url, "site:local")
+        time.sleep(1.5)  # the crawl checks its lock every 0.2 s meanwhile; it lasts 3.6 s
+        try:
+            site_lock(get_engine(pg_url), "local").acquire()
+            seen["second"] = "started"
+        except LockHeld:
+            seen["second"] = "locked out"
+
+    with MockServer(routes) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[sites.local]\nplatform = "jsonld"\nurl = "{server.url}/jobs/"\n'
+                         'link_pattern = "/job/"\n')
+        watcher = threading.Thread(target=cut_then_try_a_second_crawl)
+        watcher.start()
+        result = run("crawl", "--sites", str(sites), "--db", pg_url, *FAST,
+                     "-s", "JOBCRAWLER_LOCK_CHECK_SECONDS=0.2")
+        watcher.join()
+    assert seen == {"killed": 1, "second": "locked out"}
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "run 1: ok" in result.stdout
+    assert len(export(pg_url)) == 10

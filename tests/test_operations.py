@@ -187,12 +187,20 @@ def test_user_agent_names_the_project_and_its_contact(settings, expected) -> Non
     assert project.get("USER_AGENT") == expected
 
 
-def test_progress_line_only_when_asked() -> None:
+def test_progress_line_only_when_asked(capsys) -> None:
     from scrapy.exceptions import NotConfigured
     from scrapy.utils.test import get_crawler
 
     from jobcrawler.ops.progress import ProgressExtension
+    from jobcrawler.spiders.vivid import VividResourcingSpider
 
     with pytest.raises(NotConfigured):
         ProgressExtension.from_crawler(get_crawler(settings_dict={}))
-    assert ProgressExtension.from_crawler(get_crawler(settings_dict={"JOBCRAWLER_PROGRESS": True}))
+    crawler = get_crawler(VividResourcingSpider, {"JOBCRAWLER_PROGRESS": True})
+    crawler.spider = VividResourcingSpider.from_crawler(crawler, site="vivid")
+    crawler.stats.open_spider()
+    for key, value in (("response_received_count", 12), ("jobcrawler/store/seen", 9),
+                       ("jobcrawler/dropped/no_job_content", 2), ("jobcrawler/dropped/http_403", 1)):
+        crawler.stats.set_value(key, value)
+    ProgressExtension.from_crawler(crawler).report()
+    assert capsys.readouterr().err == "vivid: 12 pages, 9 ads, 3 dropped\n"

@@ -74,8 +74,11 @@ def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path
     assert stats.get("offsite/filtered", 0) + stats.get("jobcrawler/refused/private_host", 0) == 1
     assert stats.get("retry/max_reached") == 1
     assert sum(v for k, v in stats.items() if k.startswith("jobcrawler/download_errors/")) == 1
+    # the redirect loop and the redirect to 10.0.0.1 never reach a page: counted, and logged
+    assert stats["jobcrawler/dropped/page_not_fetched"] == 3
     log = (tmp_path / "log").read_text()
-    assert "max redirections" in log or "redirect" in log.lower()
+    assert "3 listed ad page(s) were never fetched" in log
+    assert stats["jobcrawler/ads/failed"] == 5 and stats["jobcrawler/ads/listed"] == 12
 
 
 def slow_site(n: int, delay: float) -> MockServer:

@@ -134,6 +134,20 @@ def test_runs_and_interrupted_runs(db_url: str) -> None:
     assert statuses == ["interrupted", "interrupted", "ok"]
 
 
+def test_ids_longer_than_the_column_stay_apart(db_url: str) -> None:
+    """Two ids sharing their first 255 characters (long URL paths as ids) are two ads."""
+    engine = open_database(db_url)
+    long_a, long_b = "/jobs/" + "x" * 300 + "/a", "/jobs/" + "x" * 300 + "/b"
+    result = store(engine, [item(long_a, "A"), item(long_b, "B"), item("short")])
+    assert result.new == 3
+    with session_factory(engine)() as session:
+        stored = {job.title: job for job in session.scalars(select(Job))}
+    assert len(stored) == 3 and stored["A"].source_id != stored["B"].source_id
+    assert all(len(job.source_id) <= 255 for job in stored.values())
+    assert stored["A"].raw["source_id"] == long_a and stored["Data Engineer"].source_id == "short"
+    assert store(engine, [item(long_a, "A")]).unchanged == 1  # the same id again: the same ad
+
+
 @pytest.mark.parametrize("missing", ["source", "source_id", "url", "title"])
 def test_row_needs_identity(missing: str) -> None:
     data = item("1")

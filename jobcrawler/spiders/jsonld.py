@@ -75,26 +75,34 @@ class JsonLdSpider(JobSpider):
         """A robots.txt (its ``Sitemap:`` lines), a sitemap index (its sitemaps) or a urlset (the
         job pages among its URLs, each with its ``lastmod`` for the incremental middleware).
 
-        A start URL that is gone, or a sitemap that is not one, is reported.
+        A start URL that is gone, a sitemap that is not one, and sitemap indexes nested deeper
+        than ``JOBCRAWLER_SITEMAP_MAX_DEPTH`` are reported (the listing was not read whole).
         """
         if response.status in GONE:
             self.report("board_not_found", response.url, f"HTTP {response.status}")
             return
+        depth = response.request.meta.get("sitemap_depth", 0) if response.request else 0
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield scrapy.Request(url, callback=self.parse_sitemap)
+                yield scrapy.Request(url, callback=self.parse_sitemap, meta={"sitemap_depth": depth})
             return
         body = self.sitemap_body(response)
         sitemap = Sitemap(body) if body else None
         if sitemap is None or sitemap.type not in ("urlset", "sitemapindex"):
             self.report("malformed_response", response.url, "not a sitemap")
             return
+        if sitemap.type == "sitemapindex" and depth >= self.settings.getint(
+                "JOBCRAWLER_SITEMAP_MAX_DEPTH", 3):
+            self.report("sitemap_too_deep", response.url,
+                        f"a sitemap index {depth + 1} levels deep (JOBCRAWLER_SITEMAP_MAX_DEPTH)")
+            return
         for entry in sitemap:
             loc = entry.get("loc")
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap)
+                yield scrapy.Request(loc, callback=self.parse_sitemap,
+                                     meta={"sitemap_depth": depth + 1})
             elif self.link_pattern.search(loc):
                 yield scrapy.Request(loc, callback=self.parse_job,
                                      meta=self.ad_meta(loc, lastmod_time(entry.get("lastmod"))))

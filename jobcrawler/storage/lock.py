@@ -28,10 +28,19 @@ logger = logging.getLogger(__name__)
 
 LOCK_NAME = "jobcrawler-run"
 _POLL_SECONDS = 0.5
+#: How long a lock lost with its connection is tried again before it counts as taken by another.
+RETAKE_SECONDS = 3.0
 
 
 class LockHeld(RuntimeError):
     """Another process holds the lock."""
+
+
+def advisory_key(where: str, name: str) -> int:
+    """The PostgreSQL advisory lock key of lock ``name`` in ``database.schema``: one lock per
+    database, schema and name, so schemas of one server do not block each other."""
+    digest = hashlib.blake2b(f"{LOCK_NAME}:{where}:{name}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def _safe(name: str) -> str:
@@ -78,15 +87,13 @@ class NamedLock:
         self._file_lock = lock
 
     def _advisory_key(self, connection: Any) -> tuple[int, str]:
-        # one lock per database, schema and name, so schemas of one server do not block each other
         where = connection.execute(text("SELECT current_database() || '.' || current_schema()")
                                    ).scalar()
-        digest = hashlib.blake2b(f"{LOCK_NAME}:{where}:{self.name}".encode(), digest_size=8)
-        return int.from_bytes(digest.digest(), "big", signed=True), where
+        return advisory_key(where, self.name), where
 
-    def _acquire_advisory(self) -> None:
+    def _acquire_advisory(self, wait: float | None = None) -> None:
         connection = self.engine.connect()
-        deadline = time.monotonic() + self.wait
+        deadline = time.monotonic() + (self.wait if wait is None else wait)
         try:
             self._key, where = self._advisory_key(connection)
             self.description = f"PostgreSQL advisory lock {self.name} ({where})"
@@ -122,8 +129,8 @@ class NamedLock:
             logger.warning("The %s was lost with its connection (%s); taking it again",
                            self.description, type(exc).__name__)
         self._close_connection()
-        try:
-            self._acquire_advisory()
+        try:  # the server may take a moment to end the lost session and free its lock
+            self._acquire_advisory(wait=max(self.wait, RETAKE_SECONDS))
         except LockHeld:
             logger.error("The %s was taken by another process", self.description)
             return False
