@@ -123,7 +123,7 @@ def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
 
 def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
     result = run("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
-    assert result.returncode == 3
+    assert result.returncode == 2
     assert "unknown site" in result.stderr and "Traceback" not in result.stderr
     result = run("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
     assert result.returncode == 3

@@ -115,7 +115,10 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     finally:
         queues.cleanup()
     for _site, crawler, result in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # "not set yet": the spider could not even be created
+            stats = {}
         problems = stats.get("jobcrawler/problems")
         result.requests = stats.get("downloader/request_count", 0)
         result.items = stats.get("jobcrawler/store/seen", 0)
