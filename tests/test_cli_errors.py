@@ -136,6 +136,13 @@ def test_unknown_site_is_wrong_usage(capsys: pytest.CaptureFixture[str]) -> None
     assert not Path("jobcrawler.db").exists()
 
 
+def test_replay_with_no_fixtures_here_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = cli(capsys, "replay", "--sites", str(ROOT / "sites.toml"))  # no fixtures/ here
+    assert status == 2
+    assert "no fixtures for adecco, vivid, collibra" in one_line(err) and "--fixtures DIR" in err
+    assert not Path("jobcrawler.db").exists()
+
+
 # --- settings --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("assignment", "message"), [
@@ -150,7 +157,7 @@ def test_bad_setting_is_wrong_usage_not_a_failed_site(
         assignment: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "x.db"
     status, out, err = cli(capsys, "replay", "vivid", "--sites", DEMO_SITES, "-s", assignment,
-                           "--db", f"sqlite:///{db}")
+                           "--fixtures", str(FIXTURES), "--db", f"sqlite:///{db}")
     assert status == 2 and out == ""
     assert message in one_line(err)
     assert not db.exists()
@@ -170,7 +177,7 @@ def test_no_empty_database_is_created_by_readers(argv: list[str], capsys: pytest
 
 
 def test_sqlite_folder_that_does_not_exist_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = cli(capsys, "replay", "vivid", "--sites", DEMO_SITES,
+    status, _, err = cli(capsys, "replay", "vivid", "--sites", DEMO_SITES, "--fixtures", str(FIXTURES),
                          "--db", f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}")
     assert status == 3
     assert "unable to open database file" in one_line(err)
@@ -382,3 +389,34 @@ def test_crawl_from_any_folder_with_absolute_paths(tmp_path: Path) -> None:
     assert sqlite3.connect(db).execute("SELECT count(*) FROM jobs").fetchone() == (3,)
     assert not (work / "jobcrawler.db").exists()
     assert work != ROOT
+
+
+FAILING_SPIDER = """
+import sys
+from jobcrawler.spiders.vivid import VividResourcingSpider
+def broken(cls, crawler, *args, **kwargs):
+    raise ValueError("the site's spider broke at start")
+VividResourcingSpider.from_crawler = classmethod(broken)
+from jobcrawler.ops.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_site_that_cannot_start_never_takes_down_the_run(tmp_path: Path) -> None:
+    """One site's spider cannot even be created (so its crawler has no stats): the other site is
+    crawled, the summary is printed, the run is finished and recorded, the status is 1."""
+    db = tmp_path / "x.db"
+    result = subprocess.run(
+        [sys.executable, "-c", FAILING_SPIDER, "replay", "vivid", "adecco", "--sites", DEMO_SITES,
+         "--fixtures", str(FIXTURES), "--db", f"sqlite:///{db}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "vivid: could not run: the site's spider broke at start" in result.stdout
+    assert "run 1: some sites failed" in result.stdout
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:3]}
+    assert rows["adecco"][-1] == "ok" and rows["vivid"][-1] == "failed"
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+    assert con.execute("SELECT count(*) FROM jobs WHERE source = 'adecco'").fetchone() == (2,)

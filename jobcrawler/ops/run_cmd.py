@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from jobcrawler.ops.command import (
@@ -38,6 +40,17 @@ def load_selected_sites(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
     if not sites:
         raise CommandError("\n".join([*broken.values(), "no site left to run"]), EXIT_USAGE)
     return sites, broken
+
+
+def check_fixtures(sites: list[Any], folder: str | None) -> None:
+    """Replay: at least one of the sites must have fixtures (others are skipped)."""
+    from jobcrawler.replay import INDEX
+
+    fixtures = Path(folder or os.environ.get("JOBCRAWLER_FIXTURES_DIR") or "fixtures")
+    if not any((fixtures / site.name / INDEX).is_file() for site in sites):
+        names = ", ".join(site.name for site in sites)
+        raise CommandError(f"no fixtures for {names} in {fixtures.resolve()} (run from the folder "
+                           "that holds fixtures/, or give --fixtures DIR)", EXIT_USAGE)
 
 
 def run_settings(assignments: list[str]) -> dict[str, str]:
@@ -114,6 +127,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from jobcrawler.ops.runner import run_sites
 
     sites, broken = load_selected_sites(args)
+    if args.mode == "replay":
+        check_fixtures(sites, args.fixtures)
     extra: dict[str, Any] = run_settings(args.set or [])
     engine = open_engine(args.db)
     if args.sites:
