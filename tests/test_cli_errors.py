@@ -184,6 +184,18 @@ def test_sqlite_folder_that_does_not_exist_is_said(tmp_path: Path, capsys: pytes
     assert f"the folder {tmp_path / 'nowhere'} does not exist" in err
 
 
+def test_sqlite_url_naming_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = cli(capsys, "db", "upgrade", "--db", f"sqlite:///{tmp_path}")
+    assert status == 3 and f"({tmp_path} is a folder)" in one_line(err)
+
+
+def test_log_file_that_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    status, _, err = cli(capsys, "replay", "--sites", DEMO_SITES, "--log-file", str(blocker / "x.log"))
+    assert status == 2 and f"--log-file {blocker / 'x.log'}: cannot write it" in one_line(err)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any folder")
 def test_sqlite_folder_not_writable_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "ro"

@@ -160,11 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "mode", None):  # replay / crawl / record
-        setup_logging(args.verbose, args.log_file)
-    else:
-        setup_logging(False, None)
     try:
+        if getattr(args, "mode", None):  # replay / crawl / record
+            setup_logging(args.verbose, args.log_file)
+        else:
+            setup_logging(False, None)
         return _resolve(args.func)(args)
     except CommandError as exc:
         for line in str(exc).splitlines():

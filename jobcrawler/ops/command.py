@@ -49,8 +49,12 @@ def setup_logging(verbose: bool, log_file: str | None) -> None:
     root.addHandler(console)
     _handlers.append(console)
     if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"--log-file {log_file}: cannot write it ({exc.strerror})",
+                               EXIT_USAGE) from None
         handler.setLevel(logging.INFO)
         handler.setFormatter(fmt)
         root.addHandler(handler)
@@ -113,6 +117,8 @@ def sqlite_path(url: str) -> Path | None:
 def sqlite_hint(path: Path) -> str:
     """Why SQLite may not open ``path``: a missing or read-only folder, a read-only file."""
     folder = path.parent.resolve()
+    if path.is_dir():
+        return f" ({path} is a folder)"
     if not folder.is_dir():
         return f" (the folder {folder} does not exist)"
     if not os.access(folder, os.W_OK):
