@@ -89,12 +89,13 @@ def build() -> str:
                             labels[key].append((uri, rank, lang))
     with SUPPLEMENT.open("rb") as f:
         supplement = tomllib.load(f)
+    by_english = {occ["en"]: uri for uri, occ in occupations.items()}
     for entry in supplement.get("label", []):
-        uri = URI_PREFIX + entry["esco"]
-        if uri not in occupations:
-            raise SystemExit(f"supplement: unknown ESCO occupation {entry['esco']} ({entry['labels'][0]})")
+        uri = by_english.get(entry["occupation"])
+        if uri is None:
+            raise SystemExit(f"supplement: no ESCO occupation has the English label {entry['occupation']!r}")
         for label in entry["labels"]:
-            labels[normalize_label(label)].append((uri, 3, entry.get("lang", "")))
+            labels[normalize_label(label)].append((uri, 3, ""))
 
     order = sorted(occupations, key=lambda u: (occupations[u]["isco"], u))
     index = {uri: i for i, uri in enumerate(order)}

@@ -23,7 +23,7 @@ from typing import Any
 URI_PREFIX = "http://data.europa.eu/esco/occupation/"
 LANGUAGES = ("en", "nl", "fr", "de")
 #: Below this score the classifier says None (chosen on the tune parts, see scripts/occupation_eval.py).
-THRESHOLD = 0.8
+THRESHOLD = 0.85
 #: Nearest labels by edit distance under this similarity (0-100) are not considered at all.
 FUZZY_CUTOFF = 70.0
 #: Score of a label found in the description's first sentences (the title named no occupation).
@@ -40,8 +40,8 @@ _GENDER = re.compile(r"[(\[]?\b[mvfhwdx](?:\s*[/|,]\s*[mvfhwdx]){1,3}\b[)\]]?", 
 #: "Caissier(ère)", "Assistant(e)", "administratif(ve)", "Lehrer*in", "Mitarbeiter:innen", "/-in"
 _GENDER_SUFFIX = re.compile(
     r"\((?:e|ère|ere|euse|se|ve|rice|trice|ne|le|in|innen|a|es|nes)\)|[*:_/]-?inn?(?:en)?\b|"
-    r"/-?in\b|(?<=\w)\((?:in|innen)\)", re.IGNORECASE)
-_SEPARATORS = re.compile(r"\s[-–—|•·/]\s|[,;:()\[\]{}|•·+]|\s[-–—]|[-–—]\s")
+    r"/-?in\b|(?<=\w)\((?:in|innen)\)|/-(?:frau|mann)\b", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s[-–—|•·]\s|[/,;:()\[\]{}|•·+]|\s[-–—]|[-–—]\s")
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -152,13 +152,13 @@ def _match(key: str) -> tuple[float, str] | None:
     longest = tables.contained(key)
     if longest is not None:
         coverage = len(longest) / len(key)
-        best = (_label_score(0.55 + 0.4 * coverage, tables.labels[longest]), longest)
+        best = (_label_score(0.7 + 0.3 * coverage, tables.labels[longest]), longest)
     from rapidfuzz import fuzz, process
 
-    cutoff = max(FUZZY_CUTOFF, best[0] * 100) if best else FUZZY_CUTOFF
+    cutoff = max(FUZZY_CUTOFF, best[0] ** 0.5 * 100) if best else FUZZY_CUTOFF
     found = process.extractOne(key, tables.near(key), scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
     if found is not None:
-        score = _label_score(found[1] / 100, tables.labels[found[0]])
+        score = _label_score((found[1] / 100) ** 2, tables.labels[found[0]])
         if best is None or score > best[0]:
             best = (score, found[0])
     return best
