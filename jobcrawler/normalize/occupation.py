@@ -27,7 +27,7 @@ THRESHOLD = 0.85
 #: Nearest labels by edit distance under this similarity (0-100) are not considered at all.
 FUZZY_CUTOFF = 70.0
 #: Score of a label found in the description's first sentences (the title named no occupation).
-DESCRIPTION_SCORE = 0.8
+DESCRIPTION_SCORE = 0.9
 DESCRIPTION_CHARS = 300
 
 _NULL_TITLES = re.compile(
@@ -58,6 +58,16 @@ trainee praktikant praktikantin praktikum nacht night shift ploegen ploeg ploege
 dagploeg nachtploeg pauses weekend avondwerk optie option urgent dringend nieuw new nouveau neu
 asap immediate regio region omgeving rijbewijs permis hiring wanted gezocht recherche recherchons
 zoeken zoekt cherche sucht suchen m v x h f w d
+""")
+#: Words that name no occupation on their own: a title made only of them is vague.
+GENERIC_WORDS = _words("""
+medewerker medewerkster bediende werknemer arbeider employee employe worker staff collaborateur
+collaboratrice mitarbeiter mitarbeiterin angestellter angestellte beschaftigter operator operateur
+operatrice technicus technieker technician technicien technicienne techniker specialist specialiste
+spezialist expert experte consultant consultante berater adviseur advisor conseiller conseillere
+assistant assistante assistent assistentin helper helpster hulp aide helfer helferin manager
+responsable verantwoordelijke leider leiter leiterin coordinator coordinateur coordinatrice
+koordinator agent officer professional profil profile description offre functie fonction
 """)
 _SHORT_WORDS = _words("en et und and of de du des la le les het van voor pour für for in im te "
                          "a au aux bij met with mit avec een an der die das den dem")
@@ -110,7 +120,8 @@ class _Tables:
         for size in range(len(words), 0, -1):
             for i in range(len(words) - size + 1):
                 sub = " ".join(words[i:i + size])
-                if sub in self.labels and len(sub) >= min_chars and (best is None or len(sub) > len(best)):
+                if (sub in self.labels and len(sub) >= min_chars and sub not in GENERIC_WORDS
+                        and (best is None or len(sub) > len(best))):
                     best = sub
             if best is not None:
                 return best
@@ -137,7 +148,7 @@ def title_parts(title: str) -> list[str]:
             words.pop(0)
         while words and words[-1] in _SHORT_WORDS:
             words.pop()
-        if words:
+        if words and not all(w in GENERIC_WORDS for w in words):
             parts.append(" ".join(words))
     return parts
 
@@ -152,7 +163,7 @@ def _match(key: str) -> tuple[float, str] | None:
     longest = tables.contained(key)
     if longest is not None:
         coverage = len(longest) / len(key)
-        best = (_label_score(0.7 + 0.3 * coverage, tables.labels[longest]), longest)
+        best = (_label_score(0.8 + 0.2 * coverage, tables.labels[longest]), longest)
     from rapidfuzz import fuzz, process
 
     cutoff = max(FUZZY_CUTOFF, best[0] ** 0.5 * 100) if best else FUZZY_CUTOFF
@@ -184,8 +195,9 @@ def _classify_title(title: str) -> tuple[float, str] | None:
 
 def _from_description(description: str) -> tuple[float, str] | None:
     """The longest label in the description's first sentences."""
-    found = _tables().contained(normalize_label(description[:DESCRIPTION_CHARS]), min_chars=8)
-    return (DESCRIPTION_SCORE, found) if found else None
+    tables = _tables()
+    found = tables.contained(normalize_label(description[:DESCRIPTION_CHARS]), min_chars=8)
+    return (_label_score(DESCRIPTION_SCORE, tables.labels[found]), found) if found else None
 
 
 def _result(score: float, key: str, lang: str | None) -> dict[str, Any]:
