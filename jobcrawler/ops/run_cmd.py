@@ -123,6 +123,9 @@ def run_arguments(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
     """The sites and the extra settings of a replay / crawl / record command line, every mistake
     in it found before anything runs. The broken registry entries ``--skip-broken`` passes over
     are left in ``args.broken`` (name -> problem)."""
+    if args.mode == "record" and not args.site:
+        raise CommandError("name the sites to record (their responses become fixtures), e.g. "
+                           "jobcrawler record vivid", EXIT_USAGE)
     sites, args.broken = load_selected_sites(args)
     if args.mode == "replay":
         check_fixtures(sites, args.fixtures)
