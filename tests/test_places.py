@@ -201,3 +201,55 @@ def test_the_description_never_places_an_ad():
     lever = normalize_item({"title": "Engineer", "location_raw": ["Jakarta"],
                             "address_raw": [{"addressCountry": "ID"}]})
     assert [(loc["city"], loc["country_code"]) for loc in lever["locations"]] == [("Jakarta", "ID")]
+
+
+# --- real responses (../shared/real-world/, see its PROVENANCE.md): what a careful reader sees ---
+def _real_world():
+    from tests.conftest import ROOT
+
+    for base in (ROOT.parent / "shared", ROOT.parent.parent / "shared", ROOT / "shared"):
+        if (base / "real-world" / "PROVENANCE.md").exists():
+            return base / "real-world"
+    return None
+
+
+REAL_WORLD = _real_world()
+
+
+def _real_items():
+    import json
+
+    from scrapy import Selector
+
+    from jobcrawler.extract import platforms
+    from jobcrawler.spiders.feeds import PersonioSpider
+
+    greenhouse = json.loads((REAL_WORLD / "greenhouse" / "stripe-jobs-content.json").read_text("utf-8"))
+    for job in greenhouse["jobs"]:
+        yield "greenhouse", platforms.greenhouse(job)
+    recruitee = json.loads((REAL_WORLD / "recruitee" / "bunq-offers.json").read_text("utf-8"))
+    for offer in recruitee["offers"]:
+        yield "recruitee", platforms.recruitee(offer)
+    feed = Selector(text=(REAL_WORLD / "personio" / "personio-xml-en.xml").read_text("utf-8"), type="xml")
+    for node in feed.xpath("//*[local-name()='position']"):
+        yield "personio", platforms.personio(PersonioSpider._position(node), "https://personio.jobs.personio.de")
+
+
+@pytest.mark.skipif(REAL_WORLD is None, reason="../shared/real-world/ is not beside the checkout")
+def test_real_responses_are_placed_where_a_reader_places_them():
+    from jobcrawler.normalize import normalize_item
+
+    seen = [(platform, [(loc["city"], loc["province_code"], loc["region_code"], loc["country_code"])
+                        for loc in normalize_item(raw)["locations"]]) for platform, raw in _real_items()]
+    assert seen == [
+        # Stripe: "Dublin" with the office "Ireland Locations"; three US cities with the office "US"
+        ("greenhouse", [("Dublin", None, None, "IE")]),
+        ("greenhouse", [("Seattle", "US-WA", None, "US"), ("San Francisco", "US-CA", None, "US"),
+                        ("New York City", "US-NY", None, "US")]),
+        ("greenhouse", [("Dublin", None, None, "IE")]),
+        # bunq: city Amsterdam, state Noord-Holland, country_code NL
+        ("recruitee", [("Amsterdam", "NL-NH", None, "NL")]),
+        ("recruitee", [("Amsterdam", "NL-NH", None, "NL")]),
+        # Personio SE: office Munich, additional office Berlin
+        ("personio", [("Munich", "DE-BY", None, "DE"), ("Berlin", "DE-BE", None, "DE")]),
+    ]
