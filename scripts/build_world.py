@@ -81,6 +81,7 @@ def build() -> str:
     admin1: dict[str, dict[str, str]] = supplement["admin1"]
     never = {fold(w) for w in supplement["never"]["words"]}
     areas = supplement["areas"]["names"]
+    nicknames: dict[str, list[str]] = dict(supplement["cities"])
 
     # --- first-level subdivisions ---
     subdivisions: dict[str, dict] = {}
@@ -128,7 +129,7 @@ def build() -> str:
         sub = admin1.get(cc, {}).get(c["admin1code"]) if cc in admin1 else (
             f"{cc}-{c['admin1code']}" if f"{cc}-{c['admin1code']}" in subdivisions else None)
         own_sub_names = {fold(n) for n in subdivisions[sub]["names"]} if sub else set()
-        names = {c["name"], *c["name"].split("/")}
+        names = {c["name"], *c["name"].split("/"), *nicknames.pop(f"{cc}:{c['name']}", [])}
         for alt in _alternates(c, c["name"]):
             key = fold(alt)
             if key in main_names or key in country_names or key in area_names or key in never:
@@ -143,6 +144,9 @@ def build() -> str:
             subdivisions[sub]["population"] += c["population"]
         cities.append({"name": c["name"], "country": cc, "sub": sub or "", "population": c["population"],
                        "names": names})
+
+    if nicknames:
+        raise SystemExit(f"world_supplement.toml [cities]: no city {sorted(nicknames)}")
 
     # --- names whose foreign city wins over the Belgian or Luxembourg place of that name ---
     world_population: dict[str, int] = defaultdict(int)
@@ -159,7 +163,8 @@ def build() -> str:
         "# Subdivisions: ISO 3166-2 via pycountry; other names hand-reviewed (world_supplement.toml).",
         "# S code country slot weight names abbreviation | C name country subdivision population"
         " names-folded-for-matching (text.fold)"
-        " | A area | N never | W name read as the foreign city rather than the Belgian/Luxembourg place",
+        " | A area | N never | W name read as the foreign city rather than the Belgian/Luxembourg place"
+        " | E the countries of Europe",
     ]
     for sub in sorted(subdivisions.values(), key=lambda s: s["code"]):
         lines.append("\t".join(["S", sub["code"], sub["country"], sub["slot"], str(sub["population"]),
@@ -170,6 +175,8 @@ def build() -> str:
     lines += ["\t".join(["A", name]) for name in sorted(areas)]
     lines += ["\t".join(["N", word]) for word in sorted(supplement["never"]["words"])]
     lines += ["\t".join(["W", key]) for key in world_wins]
+    europe = sorted(cc for cc, c in cache.get_countries().items() if c["continentcode"] == "EU")
+    lines.append("\t".join(["E", "|".join(europe)]))
     return "\n".join(lines) + "\n"
 
 

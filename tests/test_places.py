@@ -152,6 +152,19 @@ WORLD = [
     ("Ireland Locations", [(None, None, None, None, "IE")]),
     ("Stripe Dublin Office", [("Dublin", None, None, None, "IE")]),
     ("Sales Office", []),
+    # remote written every way; words about a place are not places
+    ("Remote – US", [(None, None, None, None, "US")]),
+    ("US-Remote", [(None, None, None, None, "US")]),
+    ("Remote (US only)", [(None, None, None, None, "US")]),
+    ("Remote in Germany", [(None, None, None, None, "DE")]),
+    ("London or Remote (UK)", [("London", None, None, "GB-ENG", "GB")]),
+    ("Antwerpen en regio", [("Antwerpen", "Antwerpen", "BE-VAN", "BE-VLG", "BE")]),
+    ("Gent en omgeving", [("Gent", "Gent", "BE-VOV", "BE-VLG", "BE")]),
+    ("Schengen", [("Schengen", "Schengen", "LU-RM", None, "LU")]),  # the commune, not the area
+    # hand-added other names; Europe first among namesakes read alone
+    ("NYC", [("New York City", None, "US-NY", None, "US")]),
+    ("Frankfurt/Main", [("Frankfurt am Main", None, "DE-HE", None, "DE")]),
+    ("Valencia", [("Valencia", None, None, None, "ES")]),
 ]
 
 

@@ -49,6 +49,11 @@ _NOISE = re.compile(r"\b(?:province|provincie|provinz|prov|region|regio|r[ée]gi
 
 
 _LEADING_PARTICLE = re.compile(r"^(?:de|du|des|d|of|van|von|der|the|la|le)\s+")
+#: Words around a place that say where in it, or how, not which place ("Remote in Germany",
+#: "Anywhere in the US", "US only"): skipped when the name is not found with them.
+_ABOUT = re.compile(r"\b(?:anywhere|only|based|within|across|in|the|from|everywhere)\b")
+#: The parts of one location: "Berlin, Germany", "Remote - US", "Remote – US", "London (Hybrid)".
+_PARTS = re.compile(r"\s*[,~]\s*|\s+[-–—]\s+|\s*\(\s*|\s*\)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +167,15 @@ def _world_wins() -> frozenset[str]:
     return frozenset(world.world().world_wins)
 
 
+#: A European place of a shared name, read alone, counts this many times its population ("Valencia"
+#: is in Spain, "Birmingham" in England): our ads are posted from and for Europe.
+EUROPE_WEIGHT = 3
+
+
+def _weight(place: Place) -> int:
+    return place.population * (EUROPE_WEIGHT if place.country in world.world().europe else 1)
+
+
 @cache
 def _postcode_index() -> dict[str, tuple[Place, ...]]:
     by_code: dict[str, list[Place]] = defaultdict(list)
@@ -183,7 +197,19 @@ def lookup(name: str) -> tuple[Place, ...]:
         stripped = " ".join(_NOISE.sub(" ", key).split())
         stripped = _LEADING_PARTICLE.sub("", stripped)  # "province de namur" -> "namur"
         places = _places_named(stripped) if stripped and stripped != key else ()
+        if not places and stripped and (bare := " ".join(_ABOUT.sub(" ", stripped).split())) != stripped:
+            places = _places_named(bare) if bare else ()
     return places
+
+
+def _bare_code(part: str) -> tuple[Place, ...]:
+    """"US-Remote", "Remote (US only)": a country code with only noise around it."""
+    key = fold(part)
+    bare = " ".join(_ABOUT.sub(" ", _NOISE.sub(" ", key)).split())
+    if bare != key and len(bare) in (2, 3) and bare.isalpha() and bare not in _not_places():
+        country = _codes()[0].get(bare)
+        return (country,) if country else ()
+    return ()
 
 
 _PROVINCE_WORD = re.compile(r"\b(?:province|provincie|provinz|prov|canton|kanton)\b", re.IGNORECASE)
@@ -218,7 +244,7 @@ def _candidates(part: str, position: int = 0) -> tuple[Place, ...]:
             if not by_code or (named_abroad := [p for p in lookup(rest) if p.world]):
                 return tuple(named_abroad) if by_code else lookup(rest)  # "8000 Aarhus"
         return tuple(p for p in by_code if p.kind == "municipality") or by_code
-    return _other_spellings(part)
+    return _other_spellings(part) or _bare_code(part)
 
 
 _OFFICE = re.compile(r"\b(?:offices?|locations?|hq|headquarters|campus|hub)\b", re.IGNORECASE)
@@ -294,7 +320,7 @@ def _resolve(parts: list[str], country_hint: str | None, kind: str | None = None
             hinted = 1 if country_hint and cand.country == country_hint else 0
             # "Aalst" is the municipality Aalst before the locality Aalst of Sint-Truiden
             own_name = 1 if cand.kind == "municipality" and fold(cand.name) == fold(parts[i]) else 0
-            score = (-conflicts, support, hinted, own_name, -KIND_RANK[cand.kind], cand.population)
+            score = (-conflicts, support, hinted, own_name, -KIND_RANK[cand.kind], _weight(cand))
             if best is None or score > best:
                 best, chosen = score, cand
     return chosen
@@ -335,8 +361,7 @@ def _default_reading(part: str, options: list[tuple[Place, ...]], i: int,
     elif local and fold(part) not in _world_wins():
         top = local[0]
     else:
-        top = max((c for c in pool if c.world) if any(c.world for c in pool) else pool,
-                  key=lambda c: c.population)
+        top = max((c for c in pool if c.world) if any(c.world for c in pool) else pool, key=_weight)
     keep = [c for c in cands if c == top or (c.country == top.country and not c.world and not top.world)
             or c.consistent_with(top) or top.consistent_with(c)]
     rest = [c for c in cands if c not in keep]
@@ -370,8 +395,11 @@ def _split_city_list(piece: str) -> list[str]:
 
 def _names_no_place(piece: str) -> bool:
     """True for "Remote", "Remote, US" or "EMEA": a piece of a list that is not a city's name."""
-    parts = [p for p in re.split(r"\s*[,~]\s*|\s+-\s+|\s*\(\s*|\s*\)\s*", piece) if p.strip()]
-    return bool(parts) and (bool(_REMOTE.search(parts[0])) or fold(parts[0]) in _not_places())
+    parts = [p for p in _PARTS.split(piece) if p.strip()]
+    if not parts:
+        return False
+    key = fold(parts[0])  # "omgeving" in "Gent en omgeving": only words about a place
+    return bool(_REMOTE.search(parts[0])) or key in _not_places() or not _NOISE.sub(" ", key).strip()
 
 
 def _may_nest(a: Place, b: Place) -> bool:
@@ -388,7 +416,7 @@ def _parse_one(raw: str, country_hint: str | None) -> tuple[tuple[tuple[str, Any
     countries = len(pieces) > 1 and all(
         any(c.kind == "country" for c in _candidates(p)) for p in pieces)
     for piece in pieces:
-        parts = [p for p in re.split(r"\s*[,~]\s*|\s+-\s+|\s*\(\s*|\s*\)\s*", piece) if p.strip()]
+        parts = [p for p in _PARTS.split(piece) if p.strip()]
         if not parts:
             continue
         # "Luxembourg (province)": the province word may stand in a part of its own
@@ -421,9 +449,9 @@ def parse_locations(raw: str | list[str] | None, country_hint: str | None = None
             as_dict = dict(loc)
             if not any(_same_place(as_dict, seen) for seen in out):
                 out.append(as_dict)
-    if any(loc["country_code"] for loc in out):  # "Berlin or Remote": remote work is in the flag
-        out = [loc for loc in out if loc["country_code"]]
-    return out
+    # "Berlin or Remote", "London or Remote (UK)": remote work is in the remote flag; a location
+    # that another one says more about adds nothing
+    return [loc for loc in out if not any(_inside(other, loc) for other in out if other is not loc)]
 
 
 def item_locations(structured: list[str], free_text: list[str], country_hint: str | None = None) -> list[dict]:

@@ -34,6 +34,7 @@ class World:
     areas: list[str] = field(default_factory=list)
     never: list[str] = field(default_factory=list)
     world_wins: list[str] = field(default_factory=list)
+    europe: frozenset[str] = frozenset()  #: ISO codes of the countries of Europe (GeoNames' EU)
 
 
 @cache
@@ -64,5 +65,7 @@ def world() -> World:
             out.never.append(cols[1])
         elif kind == "W":
             out.world_wins.append(cols[1])
+        elif kind == "E":
+            out.europe = frozenset(cols[1].split("|"))
     out.city_index = index
     return out
