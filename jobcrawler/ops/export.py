@@ -21,6 +21,7 @@ EXPORT_FIELDS = (
     "locations", "contract_type", "contract_raw", "duration_months", "duration_open_ended",
     "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary",
     "experience_years_min", "description_text", "first_seen", "last_seen", "status", "closed_at",
+    "isco_code", "esco_uri", "occupation_label",
 )
 
 
@@ -63,6 +64,7 @@ def job_record(job: Job) -> dict[str, Any]:
         "description_text": job.description_text,
         "first_seen": _timestamp(job.first_seen), "last_seen": _timestamp(job.last_seen),
         "status": job.status, "closed_at": _timestamp(job.closed_at),
+        "isco_code": job.isco_code, "esco_uri": job.esco_uri, "occupation_label": job.occupation_label,
     }
     return record
 
