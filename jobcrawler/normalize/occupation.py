@@ -29,6 +29,8 @@ FUZZY_CUTOFF = 70.0
 #: Score of a label found in the description's first sentences (the title named no occupation).
 DESCRIPTION_SCORE = 0.9
 DESCRIPTION_CHARS = 300
+#: Longer runs of words are not looked up as one label (few ESCO labels are longer; none in ads).
+MAX_LABEL_WORDS = 6
 
 _NULL_TITLES = re.compile(
     r"open(?:e|en)? sollicitatie|spontane? (?:sollicitatie|application|bewerbung)|vrije sollicitatie|"
@@ -73,11 +75,14 @@ _SHORT_WORDS = _words("en et und and of de du des la le les het van voor pour f�
                          "a au aux bij met with mit avec een an der die das den dem")
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def normalize_label(text: str) -> str:
     """Lower case, no accents, letters and digits only: "Chef-kok" -> "chef kok"."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
-    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
-    return " ".join(text.split())
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().replace("ß", "ss")))
+    return _NOT_WORD.sub(" ", text).strip()
 
 
 class _Tables:
@@ -90,11 +95,14 @@ class _Tables:
         #: distinct ISCO groups sharing it, languages)
         self.labels: dict[str, tuple[int, int, int, str]] = {}
         self.blocks: dict[str, list[str]] = {}
+        #: the first words of the labels: where a label may start
+        self.first_words: set[str] = set()
         for line in text.splitlines():
             kind, _, rest = line.partition("\t")
             if kind == "L":
                 key, occ, rank, groups, langs = rest.split("\t")
                 self.labels[key] = (int(occ), int(rank), int(groups), langs)
+                self.first_words.add(key.split(" ", 1)[0])
                 for word in key.split():
                     if len(word) >= 4:
                         self.blocks.setdefault(word[:4], []).append(key)
@@ -114,18 +122,19 @@ class _Tables:
         return found
 
     def contained(self, key: str, min_chars: int = 1) -> str | None:
-        """The longest label made of consecutive words of ``key``."""
+        """The longest label made of consecutive words of ``key`` (at most ``MAX_LABEL_WORDS``)."""
         words = key.split()
-        best = None
-        for size in range(len(words), 0, -1):
-            for i in range(len(words) - size + 1):
-                sub = " ".join(words[i:i + size])
-                if (sub in self.labels and len(sub) >= min_chars and sub not in GENERIC_WORDS
-                        and (best is None or len(sub) > len(best))):
+        labels, firsts = self.labels, self.first_words
+        best = ""
+        for i, word in enumerate(words):
+            if word not in firsts:
+                continue
+            for size in range(min(len(words) - i, MAX_LABEL_WORDS), 0, -1):
+                sub = " ".join(words[i:i + size]) if size > 1 else word
+                if len(sub) > len(best) and sub in labels and len(sub) >= min_chars and sub not in GENERIC_WORDS:
                     best = sub
-            if best is not None:
-                return best
-        return None
+                    break
+        return best or None
 
 
 @cache
