@@ -98,6 +98,19 @@ def test_sites_without_a_registry_is_one_line(capsys: pytest.CaptureFixture[str]
     assert "no site registry sites.toml here" in one_line(err) and "--sites" in err
 
 
+def test_sites_top_level_typo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = registry(tmp_path, '[site.acme]\nplatform = "vivid"\n')
+    status, _, err = cli(capsys, "sites", "--sites", path)
+    assert status == 2 and "unknown table or key 'site' (did you mean 'sites'?)" in one_line(err)
+
+
+def test_sites_with_the_database_down_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = cli(capsys, "sites", "--sites", DEMO_SITES,
+                           "--db", "postgresql://jc:s3cret@127.0.0.1:1/none")
+    assert status == 0 and "never run" in out
+    assert "last results unknown: cannot open the database" in one_line(err) and "s3cret" not in err
+
+
 def test_sites_reads_last_results_without_creating_a_database(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = cli(capsys, "sites", "--sites", DEMO_SITES,
