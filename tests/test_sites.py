@@ -90,3 +90,12 @@ def test_sites_command_lists_platform_and_last_result(tmp_path: Path) -> None:
     bad.write_text("[sites.x]\n")
     result = run("sites", "--sites", str(bad))
     assert result.returncode == 2 and "key 'platform'" in result.stderr
+
+
+def test_every_fixture_folder_is_a_demo_site_with_golden_items() -> None:
+    """A recorded site (fixtures/NAME/responses.json) is replayed and checked against its golden
+    items only if fixtures/sites.toml names it (README, "Add a site")."""
+    recorded = {p.parent.name for p in FIXTURES.glob("*/responses.json")}
+    demo = set(load_sites(FIXTURES / "sites.toml"))
+    assert recorded == demo
+    assert all((FIXTURES / name / "expected.jsonl").is_file() for name in demo)
