@@ -36,6 +36,8 @@ TITLES = {
         ("Werfleider", "3123"),
         ("Senior Java developer (m/v/x)", "2512"),
         ("Vakkenvuller - avondwerk", "9334"),
+        ("Medewerker klantendienst (m/v/x)", "4222"),  # = klantendienstmedewerker
+        ("Technieker onderhoud - Zelzate", "7233"),
     ],
     "fr": [
         ("Préparateur de commandes H/F", "9333"),
@@ -62,6 +64,7 @@ TITLES = {
         ("Koch / Köchin (m/w/d)", "5120"),
         ("Industriemechaniker (m/w/d) - Vollzeit", "7233"),
         ("Reinigungskraft (m/w/d)", "9112"),
+        ("Mitarbeiter Kundenservice (m/w/d)", "4222"),  # = Kundenservicemitarbeiter
     ],
     "en": [
         ("Senior Backend Engineer", "2512"),

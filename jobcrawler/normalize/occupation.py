@@ -166,12 +166,26 @@ def title_parts(title: str) -> list[str]:
     return parts
 
 
+def _compounds(key: str) -> list[str]:
+    """Dutch and German write "medewerker klantendienst" and "klantendienstmedewerker", "Mitarbeiter
+    Kundenservice" and "Kundenservicemitarbeiter": the compound of a two-word part whose head is a
+    generic word."""
+    words = key.split()
+    if len(words) != 2:
+        return []
+    head, rest = words if words[0] in GENERIC_WORDS else words[::-1]
+    if head not in GENERIC_WORDS or rest in GENERIC_WORDS:
+        return []
+    return [rest + head, rest + "s" + head]
+
+
 def _match(key: str) -> tuple[float, str] | None:
     """(score, label key) of the best label for one normalised part."""
     tables = _tables()
-    label = tables.labels.get(key)
-    if label is not None:
-        return _label_score(1.0, label), key
+    for form in (key, *_compounds(key)):
+        label = tables.labels.get(form)
+        if label is not None:
+            return _label_score(1.0, label), form
     best: tuple[float, str] | None = None
     longest = tables.contained(key)
     if longest is not None:
