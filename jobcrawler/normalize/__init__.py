@@ -69,9 +69,9 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
 
     addresses = raw.get("address_raw")
     addresses = addresses if isinstance(addresses, list) else [addresses]
-    location_texts = [places.address_to_text(a) for a in addresses if isinstance(a, Mapping)]
-    location_texts += _as_list(raw.get("location_raw"))
-    locations = places.parse_locations([t for t in location_texts if t], country)
+    structured_places = [t for a in addresses if isinstance(a, Mapping) and (t := places.address_to_text(a))]
+    location_texts = structured_places + _as_list(raw.get("location_raw"))
+    locations = places.item_locations(structured_places, _as_list(raw.get("location_raw")), country)
 
     start_raw = _str(raw.get("start_date_raw"))
     start_asap = dates.is_asap(start_raw) if start_raw else None
