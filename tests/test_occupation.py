@@ -94,7 +94,7 @@ def test_ad_titles_get_the_isco_group_a_person_gives(lang: str, title: str, code
     "Open sollicitatie", "Spontane sollicitatie (m/v/x)", "Candidature spontanée",
     "Candidature spontanée - Talent pool", "Talent pool - Operations", "Open application",
     "Initiativbewerbung (m/w/d)", "Jobstudent (m/v/x)", "Description", "", None, "(m/v/x)",
-    # places and names alone (6,037 gazetteer names: 4 give a code, abbreviations and "Macon")
+    # places and names alone (of 6,037 gazetteer names only "Macon", also maçon, gives a code)
     "Luxembourg", "Gent - Antwerpen", "Liège", "Sint-Niklaas", "NamurCare", "AG",
 ])
 def test_no_occupation_is_null(title: str | None) -> None:
