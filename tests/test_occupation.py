@@ -76,6 +76,9 @@ TITLES = {
         ("IT Infrastructure Manager", "1330"),
         ("Student Job - Order Picker", "9333"),
         ("Physiotherapist", "2264"),
+        # employer jargon: the role word is a noise word, the department says what is meant
+        ("Customer Service Hero (m/f/x)", "4222"),
+        ("Java Rockstar", "2512"),
     ],
 }
 CASES = [pytest.param(lang, title, code, id=f"{lang}:{title}") for lang, rows in TITLES.items()

@@ -60,7 +60,8 @@ student studenten students werkstudent flexi flexijob stagiair stagiaire stage i
 trainee praktikant praktikantin praktikum nacht night shift ploegen ploeg ploegenstelsel ploegendienst
 dagploeg nachtploeg pauses weekend avondwerk optie option urgent dringend nieuw new nouveau neu
 asap immediate regio region omgeving rijbewijs permis hiring wanted gezocht recherche recherchons
-zoeken zoekt cherche sucht suchen m v x h f w d
+zoeken zoekt cherche sucht suchen m v x h f w d hero heroes ninja rockstar guru wizard champion
+superhero superheld toptalent talent topper crack
 """)
 #: Words that name no occupation on their own: a title made only of them is vague.
 GENERIC_WORDS = _words("""
