@@ -132,6 +132,9 @@ def test_a_vague_title_is_read_from_the_descriptions_first_sentences() -> None:
     assert occupation.classify("Medewerker (m/v/x)", description)["isco_code"] == "8344"
     # a sure title is not overruled by the description
     assert occupation.classify("Boekhouder", description)["isco_code"] == "3313"
+    # only preferred or reviewed labels, or labels of several words, count in a description
+    # (ESCO has "products" as another name of product assembly inspectors)
+    assert occupation.classify("Associate", "At bunq we move fast, launching products and entering markets.") is None
 
 
 def test_threshold_zero_gives_the_best_guess() -> None:

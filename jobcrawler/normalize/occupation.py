@@ -126,8 +126,10 @@ class _Tables:
                 found.update(dict.fromkeys(self.blocks.get("$" + word[-5:], ())))
         return list(found)
 
-    def contained(self, key: str, min_chars: int = 1) -> str | None:
-        """The longest label made of consecutive words of ``key`` (at most ``MAX_LABEL_WORDS``)."""
+    def contained(self, key: str, strict: bool = False) -> str | None:
+        """The longest label made of consecutive words of ``key`` (at most ``MAX_LABEL_WORDS``);
+        ``strict`` (for descriptions) takes only preferred or reviewed labels of 5 characters or more,
+        or labels of several words: ESCO's alternative labels include words like "products"."""
         words = key.split()
         labels, firsts = self.labels, self.first_words
         best = ""
@@ -136,10 +138,14 @@ class _Tables:
                 continue
             for size in range(min(len(words) - i, MAX_LABEL_WORDS), 0, -1):
                 sub = " ".join(words[i:i + size]) if size > 1 else word
-                if len(sub) > len(best) and sub in labels and len(sub) >= min_chars and sub not in GENERIC_WORDS:
+                if (len(sub) > len(best) and sub in labels and sub not in GENERIC_WORDS
+                        and (not strict or self._sure(sub, size))):
                     best = sub
                     break
         return best or None
+
+    def _sure(self, key: str, words: int) -> bool:
+        return (words > 1 and len(key) >= 8) or (self.labels[key][1] in (0, 3) and len(key) >= 5)
 
 
 @cache
@@ -224,7 +230,7 @@ def _classify_title(title: str) -> tuple[float, str] | None:
 def _from_description(description: str) -> tuple[float, str] | None:
     """The longest label in the description's first sentences."""
     tables = _tables()
-    found = tables.contained(normalize_label(description[:DESCRIPTION_CHARS]), min_chars=8)
+    found = tables.contained(normalize_label(description[:DESCRIPTION_CHARS]), strict=True)
     return (_label_score(DESCRIPTION_SCORE, tables.labels[found]), found) if found else None
 
 
