@@ -4,12 +4,14 @@
 "label": "magazijnmedewerker", "score": 1.0}``; None when unsure (score under ``THRESHOLD``), for
 open applications and talent pools, and for titles that name no occupation.
 
-How: the title is cut into parts (" - ", " | ", brackets, ...), gender markers ("(m/v/x)", "H/F",
-"(m/w/d)", "(e)", "/in"), seniority, contract and employer words and places are dropped; each part is
-looked up among the ESCO labels in four languages (``jobcrawler/data/occupations.tsv``, built by
-``scripts/build_occupations.py``): a whole label, the longest label inside it, or the
-nearest label by edit distance (rapidfuzz). When the title gives nothing sure, the first sentences of
-the description are searched for a label. The tables load on first use (about 0.3 s).
+How: the title is cut into parts (" - ", " | ", "/", brackets); gender markers ("(m/v/x)", "H/F",
+"(m/w/d)", "(e)", "*in"), seniority, contract and employer jargon words are dropped, and a part made
+only of generic words ("Medewerker") says nothing. Each part is looked up among the ESCO labels in
+four languages plus reviewed ad wording (``jobcrawler/data/occupations.tsv``, built by
+``scripts/build_occupations.py``): a whole label (or its compound: "medewerker klantendienst"), the
+longest label inside it, or the nearest label by edit distance (rapidfuzz). A place ("Gent") finds
+nothing sure and loses to the occupation part. When the title gives nothing sure, the first sentences
+of the description are searched for a label. The table loads on first use (about 0.3 s of CPU).
 """
 
 from __future__ import annotations
