@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
@@ -101,21 +102,20 @@ class _Tables:
         #: label key -> (occupation index, rank 0 preferred/1 alternative/2 hidden/3 supplement,
         #: distinct ISCO groups sharing it, languages)
         self.labels: dict[str, tuple[int, int, int, str]] = {}
-        self.blocks: dict[str, list[str]] = {}
-        #: the first words of the labels: where a label may start
-        self.first_words: set[str] = set()
+        blocks: defaultdict[str, list[str]] = defaultdict(list)
         for line in text.splitlines():
-            kind, _, rest = line.partition("\t")
-            if kind == "L":
-                key, occ, rank, groups, langs = rest.split("\t")
+            if line.startswith("L\t"):
+                _, key, occ, rank, groups, langs = line.split("\t")
                 self.labels[key] = (int(occ), int(rank), int(groups), langs)
-                self.first_words.add(key.split(" ", 1)[0])
-                for word in key.split():
+                for word in key.split(" "):
                     if len(word) >= 4:
-                        self.blocks.setdefault(word[:4], []).append(key)
-                        self.blocks.setdefault("$" + word[-5:], []).append(key)
-            elif kind == "O":
-                self.occupations.append(rest.split("\t")[1:])
+                        blocks[word[:4]].append(key)
+                        blocks["$" + word[-5:]].append(key)
+            elif line.startswith("O\t"):
+                self.occupations.append(line.split("\t")[2:])
+        self.blocks = dict(blocks)
+        #: the first words of the labels: where a label may start
+        self.first_words = {key.partition(" ")[0] for key in self.labels}
 
     def near(self, key: str) -> list[str]:
         """Labels that share a word's first four or last five letters with ``key``: the only ones
