@@ -1,0 +1,375 @@
+"""Duplicate clusters in the database: match new and changed ads against the stored index.
+
+Each call handles the ads that were never clustered or whose content changed since (``dedup_ads``
+keeps the content hash they were matched with), in chunks: their keys are looked up in
+``dedup_keys`` (and among the chunk's earlier ads), the candidates' stored signatures are compared
+by :mod:`jobcrawler.dedup.rules`, and the ad joins the cluster of its best link or starts its own.
+The work and the memory are proportional to the chunk and its candidates, not to the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from jobcrawler.dedup import signature as sig
+from jobcrawler.dedup.rules import AdView, Link, index_keys, link, never_link, view
+from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.models import Cluster, DedupAd, DedupKey, Job, Run, RunSite
+
+logger = logging.getLogger(__name__)
+
+#: Ads matched per transaction.
+CHUNK = 2000
+#: At most this many ads are taken from one key (the latest): a key shared by hundreds of ads
+#: (a common title in a big city) says little, and comparing them all would cost the most.
+MAX_PER_KEY = 100
+#: Candidate views kept between chunks before the cache is emptied (bounded memory).
+CACHE_LIMIT = 50_000
+#: Rows per IN (...) list, under SQLite's and psycopg's parameter limits.
+IN_BATCH = 5000
+
+
+@dataclass
+class DedupResult:
+    """What one clustering pass did."""
+
+    processed: int = 0
+    copies: int = 0
+    new_clusters: int = 0
+    moved: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def _isco_column() -> Any:
+    """``jobs.isco_code`` when the occupation classifier's column exists, else None."""
+    return Job.__table__.c.get("isco_code")
+
+
+def _batches(values: list[Any], size: int = IN_BATCH) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _day(posted: Any, first_seen: datetime | None) -> Any:
+    if posted is not None:
+        return posted
+    return first_seen.date() if first_seen is not None else None
+
+
+def _closed_day(status: str | None, closed_at: datetime | None) -> Any:
+    return closed_at.date() if status == "closed" and closed_at is not None else None
+
+
+def _job_columns() -> list[Any]:
+    columns = [Job.id, Job.source, Job.title, Job.employer, Job.agency, Job.country_code,
+               Job.province_code, Job.city, Job.contract_type, Job.date_posted, Job.first_seen,
+               Job.status, Job.closed_at, Job.reference, Job.url, Job.apply_url,
+               Job.description_text, Job.ad_language, Job.content_hash, Job.cluster_id]
+    isco = _isco_column()
+    return [*columns, isco] if isco is not None else columns
+
+
+def _fresh_view(row: Any) -> AdView:
+    """An ad's view computed from its stored fields (signatures included)."""
+    mapping = row._mapping
+    ad = view(row.id, source=row.source, title=row.title, employer=row.employer, agency=row.agency,
+              country=row.country_code, province=row.province_code, city=row.city,
+              contract=row.contract_type, day=_day(row.date_posted, row.first_seen),
+              closed_day=_closed_day(row.status, row.closed_at), isco=mapping.get("isco_code"),
+              reference=row.reference, urls=(row.url, row.apply_url), text=row.description_text,
+              language=row.ad_language)
+    ad.cluster_id = row.cluster_id
+    return ad
+
+
+def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
+    """Stored views of already clustered ads (signatures from ``dedup_ads``, the rest from jobs)."""
+    from jobcrawler.dedup import keys as k
+
+    isco = _isco_column()
+    columns = [Job.id, Job.source, Job.agency, Job.country_code, Job.province_code, Job.city,
+               Job.contract_type, Job.date_posted, Job.first_seen, Job.status, Job.closed_at,
+               Job.cluster_id, DedupAd.employer_key, DedupAd.title_key, DedupAd.reference_key,
+               DedupAd.url_keys, DedupAd.talent_pool, DedupAd.shingles, DedupAd.stems,
+               DedupAd.n_shingles, DedupAd.n_stems]
+    if isco is not None:
+        columns.append(isco)
+    views: dict[int, AdView] = {}
+    for batch in _batches(sorted(set(ids))):
+        query = select(*columns).join(DedupAd, DedupAd.job_id == Job.id).where(Job.id.in_(batch))
+        for row in session.execute(query):
+            views[row.id] = AdView(
+                id=row.id, source=row.source, employer=row.employer_key, agency=bool(row.agency),
+                title=row.title_key, talent_pool=row.talent_pool, country=row.country_code,
+                province=row.province_code, city=k.place_key(row.city), contract=row.contract_type,
+                day=_day(row.date_posted, row.first_seen),
+                closed_day=_closed_day(row.status, row.closed_at),
+                isco=row._mapping.get("isco_code"), reference=row.reference_key,
+                urls=tuple(row.url_keys or ()), shingles=sig.from_bytes(row.shingles),
+                stems=sig.from_bytes(row.stems), n_shingles=row.n_shingles, n_stems=row.n_stems,
+                cluster_id=row.cluster_id)
+    return views
+
+
+def pending_ids(session: Session) -> list[int]:
+    """Ads never clustered, or changed since they were, oldest first."""
+    query = (select(Job.id).outerjoin(DedupAd, DedupAd.job_id == Job.id)
+             .where(or_(DedupAd.job_id.is_(None), DedupAd.content_hash != Job.content_hash,
+                        Job.cluster_id.is_(None)))
+             .order_by(Job.first_seen, Job.id))
+    return list(session.scalars(query))
+
+
+def clear(session: Session) -> None:
+    """Forget every cluster and the index (the ads stay)."""
+    session.execute(delete(DedupKey))
+    session.execute(delete(DedupAd))
+    session.execute(delete(Cluster))
+    session.execute(update(Job).where(Job.cluster_id.is_not(None)).values(cluster_id=None),
+                    execution_options={"synchronize_session": False})
+
+
+class _Matcher:
+    """Clusters chunks of ads; keeps a bounded cache of candidate views between chunks."""
+
+    def __init__(self, session: Session, result: DedupResult) -> None:
+        self.session = session
+        self.result = result
+        self.cache: dict[int, AdView] = {}
+        self.touched: set[int] = set()
+
+    def run_chunk(self, ids: list[int]) -> None:
+        session = self.session
+        rows = session.execute(select(*_job_columns()).where(Job.id.in_(ids)))
+        by_id = {row.id: row for row in rows}
+        ads = [_fresh_view(by_id[i]) for i in ids if i in by_id]
+        known = set(session.scalars(select(DedupAd.job_id).where(DedupAd.job_id.in_(ids))))
+        if known:  # changed ads: their old keys and state go
+            session.execute(delete(DedupKey).where(DedupKey.job_id.in_(known)))
+            session.execute(delete(DedupAd).where(DedupAd.job_id.in_(known)))
+        for i in known:
+            self.cache.pop(i, None)
+        ad_keys = {ad.id: index_keys(ad) for ad in ads}
+        stored = self._lookup({key for keys in ad_keys.values() for key in keys})
+        if len(self.cache) > CACHE_LIMIT:
+            self.cache.clear()
+        wanted = {j for ids_ in stored.values() for j in ids_} - self.cache.keys()
+        self.cache.update(_load_views(session, wanted))
+        local: dict[int, list[int]] = {}
+        ad_rows, key_rows, job_rows = [], [], []
+        for ad in ads:
+            candidate_ids: set[int] = set()
+            for key in ad_keys[ad.id]:
+                candidate_ids.update(stored.get(key, ())[-MAX_PER_KEY:])
+                candidate_ids.update(local.get(key, ())[-MAX_PER_KEY:])
+            candidate_ids.discard(ad.id)
+            candidates = [self.cache[c] for c in candidate_ids if c in self.cache]
+            target, found = self._choose(ad, candidates)
+            self._assign(ad, target, found, was_known=ad.id in known)
+            self.cache[ad.id] = ad
+            for key in ad_keys[ad.id]:
+                local.setdefault(key, []).append(ad.id)
+                key_rows.append({"key": key, "job_id": ad.id})
+            ad_rows.append(_dedup_row(ad, by_id[ad.id].content_hash, target, found))
+            job_rows.append({"id": ad.id, "cluster_id": ad.cluster_id})
+        if ad_rows:
+            session.execute(insert(DedupAd), ad_rows)
+            session.execute(insert(DedupKey), _unique(key_rows))
+            session.execute(update(Job), job_rows)
+        self.result.processed += len(ads)
+
+    def _lookup(self, keys: set[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for batch in _batches(sorted(keys)):
+            query = select(DedupKey.key, DedupKey.job_id).where(DedupKey.key.in_(batch))
+            for key, job_id in self.session.execute(query.order_by(DedupKey.job_id)):
+                found.setdefault(key, []).append(job_id)
+        return found
+
+    def _choose(self, ad: AdView, candidates: list[AdView]) -> tuple[AdView | None, Link | None]:
+        """The best link whose cluster holds no ad that ``ad`` may never be linked with."""
+        links = []
+        for other in candidates:
+            found = link(ad, other)
+            if found is not None:
+                links.append(((found.rank, -found.score, other.id), other, found))
+        links.sort(key=lambda item: item[0])
+        for _order, other, found in links:
+            same_cluster = [c for c in candidates if c.cluster_id == other.cluster_id]
+            if not any(never_link(ad, c) for c in same_cluster):
+                return other, found
+        return None, None
+
+    def _assign(self, ad: AdView, target: AdView | None, found: Link | None, was_known: bool) -> None:
+        old = ad.cluster_id
+        new = target.cluster_id if target is not None else (old if old is not None else ad.id)
+        if target is None and old is not None and old != ad.id and was_known:
+            new = ad.id  # a changed ad that no longer matches its cluster leaves it
+        if old is not None and old != new and old == ad.id:
+            self._renumber(old, leaving=ad.id)
+        ad.cluster_id = new
+        if old is not None and old != new:
+            self.result.moved += 1
+            self.touched.add(old)
+        self.touched.add(new)
+        if found is not None:
+            self.result.reasons[found.reason] += 1
+            if not was_known:
+                self.result.copies += 1
+        elif old is None:
+            self.result.new_clusters += 1
+
+    def _renumber(self, cluster_id: int, leaving: int) -> None:
+        """The ad whose id names its cluster leaves it: the cluster takes another member's id."""
+        session = self.session
+        heir = session.scalar(select(func.min(Job.id)).where(Job.cluster_id == cluster_id,
+                                                            Job.id != leaving))
+        if heir is None:
+            session.execute(delete(Cluster).where(Cluster.id == cluster_id))
+            return
+        session.execute(update(Job).where(Job.cluster_id == cluster_id, Job.id != leaving)
+                        .values(cluster_id=heir), execution_options={"synchronize_session": False})
+        session.execute(update(Cluster).where(Cluster.id == cluster_id).values(id=heir))
+        for cached in self.cache.values():
+            if cached.cluster_id == cluster_id and cached.id != leaving:
+                cached.cluster_id = heir
+        self.touched.add(heir)
+
+
+def _unique(rows: list[dict[str, int]]) -> list[dict[str, int]]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for row in rows:
+        pair = (row["key"], row["job_id"])
+        if pair not in seen:
+            seen.add(pair)
+            out.append(row)
+    return out
+
+
+def _dedup_row(ad: AdView, content_hash: str, target: AdView | None,
+               found: Link | None) -> dict[str, Any]:
+    return {"job_id": ad.id, "content_hash": content_hash, "employer_key": ad.employer,
+            "title_key": ad.title, "reference_key": ad.reference, "url_keys": list(ad.urls),
+            "talent_pool": ad.talent_pool, "shingles": sig.to_bytes(ad.shingles),
+            "stems": sig.to_bytes(ad.stems), "n_shingles": ad.n_shingles, "n_stems": ad.n_stems,
+            "linked_job_id": target.id if target is not None else None,
+            "link_reason": found.reason if found is not None else None,
+            "link_score": round(found.score, 4) if found is not None else None}
+
+
+def refresh_clusters(session: Session, cluster_ids: set[int] | None = None) -> int:
+    """Recompute size, open ads, first/last seen and canonical ad of clusters (all when None).
+
+    The canonical ad is the employer's own posting (an ad no agency posted) when there is one,
+    else the earliest. Clusters left without ads are deleted. Returns the clusters written.
+    """
+    query = (select(Job.id, Job.cluster_id, Job.agency, Job.first_seen, Job.last_seen, Job.status)
+             .where(Job.cluster_id.is_not(None)).order_by(Job.cluster_id, Job.first_seen, Job.id))
+    targets = sorted(cluster_ids) if cluster_ids is not None else [None]
+    written = 0
+    for batch in (_batches(targets) if cluster_ids is not None else [None]):
+        rows = session.execute(query.where(Job.cluster_id.in_(batch)) if batch else query)
+        if batch:
+            session.execute(delete(Cluster).where(Cluster.id.in_(batch)))
+        else:
+            session.execute(delete(Cluster))
+        out = [_cluster_row(cid, members) for cid, members in _grouped(rows)]
+        for part in _batches(out):
+            session.execute(insert(Cluster), part)
+        written += len(out)
+    return written
+
+
+def _grouped(rows: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
+    current: int | None = None
+    members: list[Any] = []
+    for row in rows:
+        if row.cluster_id != current:
+            if members:
+                yield current, members  # type: ignore[misc]
+            current, members = row.cluster_id, []
+        members.append(row)
+    if members:
+        yield current, members  # type: ignore[misc]
+
+
+def _cluster_row(cluster_id: int, members: list[Any]) -> dict[str, Any]:
+    own = [m for m in members if not m.agency]
+    canonical = (own or members)[0]  # members come ordered by first seen, then id
+    return {"id": cluster_id, "canonical_job_id": canonical.id, "size": len(members),
+            "open_ads": sum(1 for m in members if m.status == "open"),
+            "first_seen": min(m.first_seen for m in members),
+            "last_seen": max(m.last_seen for m in members)}
+
+
+def cluster_ads(engine: Engine, rebuild: bool = False, run_id: int | None = None,
+                chunk_size: int = CHUNK) -> DedupResult:
+    """Cluster the ads not yet clustered or changed since (all of them with ``rebuild``).
+
+    With ``run_id``, the run's record gets the number of its new ads that were copies.
+    """
+    started = time.perf_counter()
+    result = DedupResult()
+    factory = session_factory(engine)
+    with factory.begin() as session:
+        if rebuild:
+            clear(session)
+        ids = pending_ids(session)
+    matcher = None
+    for chunk in _batches(ids, chunk_size):
+        with factory.begin() as session:
+            if matcher is None:
+                matcher = _Matcher(session, result)
+            matcher.session = session
+            matcher.run_chunk(chunk)
+    with factory.begin() as session:
+        touched = matcher.touched if matcher is not None else set()
+        if rebuild:
+            refresh_clusters(session)
+        else:
+            touched |= _clusters_seen_since(session, run_id)
+            refresh_clusters(session, touched)
+        if run_id is not None:
+            record_copies(session, run_id)
+    result.seconds = time.perf_counter() - started
+    logger.info("Clustered %d ad(s): %d copies, %d new clusters, %d moved in %.1fs (%s)",
+                result.processed, result.copies, result.new_clusters, result.moved, result.seconds,
+                dict(result.reasons))
+    return result
+
+
+def _clusters_seen_since(session: Session, run_id: int | None) -> set[int]:
+    """Clusters whose ads a run saw or closed (their last seen and open counts moved)."""
+    if run_id is None:
+        return set(session.scalars(select(Cluster.id)))
+    started = session.scalar(select(Run.started_at).where(Run.id == run_id))
+    condition = Job.last_run_id == run_id
+    if started is not None:
+        condition = or_(condition, Job.closed_at >= started)
+    query = select(Job.cluster_id).where(condition, Job.cluster_id.is_not(None)).distinct()
+    return set(session.scalars(query))
+
+
+def record_copies(session: Session, run_id: int) -> int:
+    """Write on the run and its sites how many of the run's new ads were copies of known ads."""
+    query = (select(Job.source, func.count()).join(DedupAd, DedupAd.job_id == Job.id)
+             .where(Job.first_run_id == run_id, DedupAd.link_reason.is_not(None))
+             .group_by(Job.source))
+    per_source = dict(session.execute(query).tuples().all())
+    session.execute(update(Run).where(Run.id == run_id).values(new_copies=sum(per_source.values())),
+                    execution_options={"synchronize_session": False})
+    for source, count in per_source.items():
+        session.execute(update(RunSite).where(RunSite.run_id == run_id, RunSite.source == source)
+                        .values(new_copies=count), execution_options={"synchronize_session": False})
+    return sum(per_source.values())
