@@ -60,11 +60,14 @@ _WORD = re.compile(r"[0-9a-z]+")
 _URL_ID = re.compile(r"\d{3,}|[0-9a-f]{8}-[0-9a-f]{4}")
 
 
-@lru_cache(maxsize=65536)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def fold(text: str) -> str:
     """Lower case without accents (``"Développeur"`` -> ``"developpeur"``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def words(text: str) -> list[str]:
@@ -163,9 +166,10 @@ def reference_key(reference: str | None) -> str | None:
 
 
 def content_words(text: str, language: str | None) -> list[str]:
-    """The words of a text without the stop words of its language (all four when unknown)."""
+    """The words of a text without the stop words of its language (all four when unknown) and
+    one-letter words (what is left of "(m/v/x)")."""
     stop = STOP_WORDS.get(language or "", _ALL_STOP_WORDS)
-    return [w for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
+    return [w for w in _WORD.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
 
 
 def shingles(tokens: list[str], size: int = 3) -> set[str]:

@@ -82,7 +82,7 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
     tokens = k.content_words(text or "", language)[:sig.MAX_WORDS]
     hashes = sig.token_hashes(tokens)
     shingle_set = sig.shingle_hashes(hashes)
-    stem_set = sig.token_hashes(sorted(k.stems(tokens)))
+    stem_set = sig.token_hashes(list(k.stems(tokens)))
     return AdView(
         id=job_id, source=source, employer=k.employer_key(employer, agency), agency=bool(agency),
         title=k.title_key(title), talent_pool=k.is_talent_pool(title), country=country,
@@ -93,17 +93,38 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
         n_shingles=len(shingle_set), n_stems=len(stem_set))
 
 
-def index_keys(ad: AdView) -> list[int]:
-    """The keys under which an ad is found by others: exact values first, then LSH bands."""
+def exact_keys(ad: AdView) -> list[int]:
+    """Keys of exact values: requisition id, URLs, title with place."""
     found = []
     if ad.reference:
         found.append(sig.text_key("ref", ad.reference))
     found.extend(sig.text_key("url", u) for u in ad.urls)
     if ad.title:
         found.append(sig.text_key("title", f"{ad.title}|{ad.city or ad.province or ''}"))
-    if ad.stems is not None and ad.n_stems >= MIN_TEXT:
-        found.extend(sig.band_keys(ad.stems))
     return found
+
+
+def band_keys(ad: AdView) -> list[int]:
+    """LSH band keys of the ad's shingle signature (none for too little text)."""
+    if ad.shingles is None or ad.n_shingles < MIN_TEXT:
+        return []
+    return sig.band_keys(ad.shingles)
+
+
+def index_keys(ad: AdView) -> list[int]:
+    """The keys under which an ad is found by others: exact values, then LSH bands."""
+    return exact_keys(ad) + band_keys(ad)
+
+
+def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
+    """The band candidates whose text is close enough for a text rule (one vectorised pass)."""
+    if not others or ad.shingles is None or ad.stems is None:
+        return []
+    shingles = np.count_nonzero(np.stack([o.shingles for o in others]) == ad.shingles, axis=1)
+    stems = np.count_nonzero(np.stack([o.stems for o in others]) == ad.stems, axis=1)
+    n = sig.NUM_PERM
+    keep = (shingles >= 0.2 * n) | (stems >= 0.3 * n)
+    return [o for o, ok in zip(others, keep, strict=True) if ok]
 
 
 def never_link(a: AdView, b: AdView) -> str | None:

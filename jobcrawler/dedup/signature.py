@@ -1,9 +1,11 @@
 """MinHash signatures of an ad's text (datasketch) and the LSH band keys kept in the database.
 
 Two signatures per ad, 64 permutations each: one over word 3-shingles (near-identical text), one
-over word stems (the same content in other wording). Band keys are computed from the stem signature
-with the bands and rows datasketch's ``MinHashLSH`` chooses for the threshold; they are stored as
-64-bit integers so the index lives in the database and grows with the new ads only.
+over word stems (the same content in other wording). Band keys are computed from the shingle
+signature with the bands and rows datasketch's ``MinHashLSH`` chooses for the threshold (21 bands
+of 3 rows); they are stored as 64-bit integers so the index lives in the database and grows with
+the new ads only. Shingles rather than stems make the bands: unrelated ads of one language share
+many stems (stem Jaccard up to 0.5) but few shingles (below 0.1), so candidates stay few.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
-#: Stem-set Jaccard above which two ads are likely to share a band (candidates, checked by rules).
-LSH_THRESHOLD = 0.35
+#: Shingle Jaccard around which two ads start to share a band (candidates, checked by the rules).
+LSH_THRESHOLD = 0.3
 #: Signatures are computed from at most this many words of the description (bounded cost).
-MAX_WORDS = 600
+MAX_WORDS = 400
 _SCHEME = "affine32"
 
 
@@ -32,21 +34,9 @@ def _template() -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_as_int, scheme=_SCHEME)
 
 
-_token_hashes: dict[str, int] = {}
-
-
 def token_hashes(tokens: list[str]) -> np.ndarray:
-    """CRC-32 of each token (uint32), remembered per distinct word (a bounded vocabulary)."""
-    cache_ = _token_hashes
-    if len(cache_) > 500_000:
-        cache_.clear()
-    out = []
-    for token in tokens:
-        h = cache_.get(token)
-        if h is None:
-            h = cache_[token] = zlib.crc32(token.encode())
-        out.append(h)
-    return np.array(out, dtype=np.uint32)
+    """CRC-32 of each token (uint32)."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint32, count=len(tokens))
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = 3) -> np.ndarray:
@@ -67,10 +57,15 @@ def band_ranges() -> tuple[tuple[int, int], ...]:
 
 
 def minhash(hashes: np.ndarray) -> np.ndarray:
-    """The MinHash signature (uint32 array) of a set given by its members' 32-bit hashes."""
-    m = _template().copy()
-    m.update_batch(np.unique(hashes).tolist())
-    return m.hashvalues
+    """The MinHash signature (uint32 array) of a set given by its members' 32-bit hashes.
+
+    One datasketch ``MinHash`` is cleared and reused (building one per ad costs more than hashing).
+    """
+    m = _template()
+    m.clear()
+    if len(hashes):
+        m.update_batch(hashes.tolist())
+    return m.hashvalues.copy()
 
 
 def to_bytes(signature: np.ndarray) -> bytes:
@@ -95,14 +90,24 @@ def containment(jaccard_estimate: float, size_a: int, size_b: int) -> float:
     return min(1.0, intersection / small)
 
 
+@cache
+def _band_layout() -> tuple[int, np.ndarray, np.ndarray]:
+    ranges = band_ranges()
+    rows = ranges[0][1] - ranges[0][0]
+    rng = np.random.default_rng(20261125)
+    multipliers = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    salts = rng.integers(1, 2**63, size=len(ranges), dtype=np.uint64)
+    return rows, multipliers, salts
+
+
 def band_keys(signature: np.ndarray) -> list[int]:
-    """One signed 64-bit key per LSH band (band number mixed in, so bands never collide)."""
-    keys = []
-    for band, (start, end) in enumerate(band_ranges()):
-        digest = blake2b(signature[start:end].astype("<u4").tobytes(), digest_size=8,
-                         person=b"band%04d" % band).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
+    """One signed 64-bit key per LSH band: the band's values mixed with odd multipliers and a
+    salt per band (so equal values in two bands never make one key); wraps modulo 2**64."""
+    rows, multipliers, salts = _band_layout()
+    bands = signature[:rows * len(salts)].astype(np.uint64).reshape(len(salts), rows)
+    mixed = (bands * multipliers).sum(axis=1, dtype=np.uint64) ^ salts
+    mixed = (mixed ^ (mixed >> np.uint64(29))) * np.uint64(0xBF58476D1CE4E5B9)
+    return mixed.view(np.int64).tolist()
 
 
 def text_key(kind: str, value: str) -> int:

@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from jobcrawler.dedup import signature as sig
-from jobcrawler.dedup.rules import AdView, Link, index_keys, link, never_link, view
+from jobcrawler.dedup.rules import AdView, Link, band_keys, exact_keys, link, never_link, plausible, view
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.models import Cluster, DedupAd, DedupKey, Job, Run, RunSite
 
 logger = logging.getLogger(__name__)
 
 #: Ads matched per transaction.
-CHUNK = 2000
+CHUNK = 5000
 #: At most this many ads are taken from one key (the latest): a key shared by hundreds of ads
 #: (a common title in a big city) says little, and comparing them all would cost the most.
 MAX_PER_KEY = 100
@@ -153,14 +154,19 @@ class _Matcher:
         rows = session.execute(select(*_job_columns()).where(Job.id.in_(ids)))
         by_id = {row.id: row for row in rows}
         ads = [_fresh_view(by_id[i]) for i in ids if i in by_id]
-        known = set(session.scalars(select(DedupAd.job_id).where(DedupAd.job_id.in_(ids))))
+        old_keys = dict(session.execute(select(DedupAd.job_id, DedupAd.index_keys)
+                                        .where(DedupAd.job_id.in_(ids))).tuples().all())
+        known = set(old_keys)
         if known:  # changed ads: their old keys and state go
-            session.execute(delete(DedupKey).where(DedupKey.job_id.in_(known)))
+            _executemany(session, "DELETE FROM dedup_keys WHERE key = {} AND job_id = {}",
+                         [(int(key), job_id) for job_id, blob in old_keys.items()
+                          for key in np.frombuffer(blob, dtype="<i8")])
             session.execute(delete(DedupAd).where(DedupAd.job_id.in_(known)))
         for i in known:
             self.cache.pop(i, None)
-        ad_keys = {ad.id: index_keys(ad) for ad in ads}
-        stored = self._lookup({key for keys in ad_keys.values() for key in keys})
+        exact = {ad.id: exact_keys(ad) for ad in ads}
+        bands = {ad.id: band_keys(ad) for ad in ads}
+        stored = self._lookup({key for keys in (*exact.values(), *bands.values()) for key in keys})
         if len(self.cache) > CACHE_LIMIT:
             self.cache.clear()
         wanted = {j for ids_ in stored.values() for j in ids_} - self.cache.keys()
@@ -168,32 +174,49 @@ class _Matcher:
         local: dict[int, list[int]] = {}
         ad_rows, key_rows, job_rows = [], [], []
         for ad in ads:
-            candidate_ids: set[int] = set()
-            for key in ad_keys[ad.id]:
-                candidate_ids.update(stored.get(key, ())[-MAX_PER_KEY:])
-                candidate_ids.update(local.get(key, ())[-MAX_PER_KEY:])
-            candidate_ids.discard(ad.id)
-            candidates = [self.cache[c] for c in candidate_ids if c in self.cache]
+            exact_ids = self._candidates(exact[ad.id], stored, local) - {ad.id}
+            band_ids = self._candidates(bands[ad.id], stored, local) - exact_ids - {ad.id}
+            candidates = [self.cache[c] for c in exact_ids if c in self.cache]
+            candidates += plausible(ad, [self.cache[c] for c in band_ids if c in self.cache])
             target, found = self._choose(ad, candidates)
             self._assign(ad, target, found, was_known=ad.id in known)
             self.cache[ad.id] = ad
-            for key in ad_keys[ad.id]:
+            ad_key_list = sorted(set(exact[ad.id]) | set(bands[ad.id]))
+            for key in ad_key_list:
                 local.setdefault(key, []).append(ad.id)
-                key_rows.append({"key": key, "job_id": ad.id})
-            ad_rows.append(_dedup_row(ad, by_id[ad.id].content_hash, target, found))
-            job_rows.append({"id": ad.id, "cluster_id": ad.cluster_id})
-        if ad_rows:
-            session.execute(insert(DedupAd), ad_rows)
-            session.execute(insert(DedupKey), _unique(key_rows))
-            session.execute(update(Job), job_rows)
+                key_rows.append((key, ad.id))
+            ad_rows.append(_dedup_row(ad, by_id[ad.id].content_hash, target, found, ad_key_list))
+            job_rows.append((ad.cluster_id, ad.id))
+        if ad_rows:  # the driver's executemany: SQLAlchemy's per-row work cost more than matching
+            session.connection().execute(insert(DedupAd.__table__), ad_rows)
+            _executemany(session, "INSERT INTO dedup_keys (key, job_id) VALUES ({}, {})", key_rows)
+            _executemany(session, "UPDATE jobs SET cluster_id = {} WHERE id = {}", job_rows)
         self.result.processed += len(ads)
 
+    @staticmethod
+    def _candidates(keys: list[int], stored: dict[int, list[int]],
+                    local: dict[int, list[int]]) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            found.update(stored.get(key, ())[-MAX_PER_KEY:])
+            found.update(local.get(key, ())[-MAX_PER_KEY:])
+        return found
+
     def _lookup(self, keys: set[int]) -> dict[int, list[int]]:
+        """The ads stored under each of ``keys``, oldest first (one plain query per batch: the
+        ORM's handling of thousands of IN parameters cost more than the query)."""
         found: dict[int, list[int]] = {}
-        for batch in _batches(sorted(keys)):
-            query = select(DedupKey.key, DedupKey.job_id).where(DedupKey.key.in_(batch))
-            for key, job_id in self.session.execute(query.order_by(DedupKey.job_id)):
-                found.setdefault(key, []).append(job_id)
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        cursor = connection.connection.cursor()
+        try:
+            for batch in _batches(sorted(keys)):
+                cursor.execute(f"SELECT key, job_id FROM dedup_keys WHERE key IN ({', '.join([mark] * len(batch))})"
+                               " ORDER BY job_id", batch)
+                for key, job_id in cursor.fetchall():
+                    found.setdefault(key, []).append(job_id)
+        finally:
+            cursor.close()
         return found
 
     def _choose(self, ad: AdView, candidates: list[AdView]) -> tuple[AdView | None, Link | None]:
@@ -246,26 +269,30 @@ class _Matcher:
         self.touched.add(heir)
 
 
-def _unique(rows: list[dict[str, int]]) -> list[dict[str, int]]:
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for row in rows:
-        pair = (row["key"], row["job_id"])
-        if pair not in seen:
-            seen.add(pair)
-            out.append(row)
-    return out
+def _executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run a plain statement (``{}`` for each parameter) for many rows with the driver's own
+    executemany, in the session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql.format(*[mark] * sql.count("{}")), rows)
+    finally:
+        cursor.close()
 
 
 def _dedup_row(ad: AdView, content_hash: str, target: AdView | None,
-               found: Link | None) -> dict[str, Any]:
+               found: Link | None, keys: list[int]) -> dict[str, Any]:
     return {"job_id": ad.id, "content_hash": content_hash, "employer_key": ad.employer,
             "title_key": ad.title, "reference_key": ad.reference, "url_keys": list(ad.urls),
             "talent_pool": ad.talent_pool, "shingles": sig.to_bytes(ad.shingles),
             "stems": sig.to_bytes(ad.stems), "n_shingles": ad.n_shingles, "n_stems": ad.n_stems,
             "linked_job_id": target.id if target is not None else None,
             "link_reason": found.reason if found is not None else None,
-            "link_score": round(found.score, 4) if found is not None else None}
+            "link_score": round(found.score, 4) if found is not None else None,
+            "index_keys": np.array(keys, dtype="<i8").tobytes()}
 
 
 def refresh_clusters(session: Session, cluster_ids: set[int] | None = None) -> int:
@@ -286,7 +313,7 @@ def refresh_clusters(session: Session, cluster_ids: set[int] | None = None) -> i
             session.execute(delete(Cluster))
         out = [_cluster_row(cid, members) for cid, members in _grouped(rows)]
         for part in _batches(out):
-            session.execute(insert(Cluster), part)
+            session.connection().execute(insert(Cluster.__table__), part)
         written += len(out)
     return written
 

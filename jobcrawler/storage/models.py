@@ -202,6 +202,8 @@ class DedupAd(Base):
     stems: Mapped[bytes] = mapped_column(LargeBinary)
     n_shingles: Mapped[int] = mapped_column(Integer)
     n_stems: Mapped[int] = mapped_column(Integer)
+    #: the ad's keys in ``dedup_keys`` (int64 array), to remove exactly those when it changes
+    index_keys: Mapped[bytes] = mapped_column(LargeBinary)
     #: the ad this one was found to copy, and by which rule (None for the first ad of a cluster)
     linked_job_id: Mapped[int | None] = mapped_column(Integer)
     link_reason: Mapped[str | None] = mapped_column(String(16))
@@ -209,10 +211,14 @@ class DedupAd(Base):
 
 
 class DedupKey(Base):
-    """The matching index: an ad under each of its keys (reference, URL, title+place, LSH bands)."""
+    """The matching index: an ad under each of its keys (reference, URL, title+place, LSH bands).
+
+    Only the primary key is indexed (a clustered table without rowid on SQLite): an ad's rows are
+    removed by their keys (``dedup_ads.index_keys``), which is why there is no foreign key either.
+    """
 
     __tablename__ = "dedup_keys"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True,
-                                        index=True)
+    job_id: Mapped[int] = mapped_column(Integer, primary_key=True)

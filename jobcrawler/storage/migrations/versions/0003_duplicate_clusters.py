@@ -43,17 +43,16 @@ def upgrade() -> None:
     sa.Column('linked_job_id', sa.Integer(), nullable=True),
     sa.Column('link_reason', sa.String(length=16), nullable=True),
     sa.Column('link_score', sa.Float(), nullable=True),
+    sa.Column('index_keys', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_dedup_ads_job_id_jobs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('job_id', name=op.f('pk_dedup_ads'))
     )
     op.create_table('dedup_keys',
     sa.Column('key', sa.BigInteger(), nullable=False),
     sa.Column('job_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_dedup_keys_job_id_jobs'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('key', 'job_id', name=op.f('pk_dedup_keys'))
+    sa.PrimaryKeyConstraint('key', 'job_id', name=op.f('pk_dedup_keys')),
+    sqlite_with_rowid=False
     )
-    with op.batch_alter_table('dedup_keys', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_dedup_keys_job_id'), ['job_id'], unique=False)
 
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cluster_id', sa.Integer(), nullable=True))
@@ -77,9 +76,6 @@ def downgrade() -> None:
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_cluster_id'))
         batch_op.drop_column('cluster_id')
-
-    with op.batch_alter_table('dedup_keys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dedup_keys_job_id'))
 
     op.drop_table('dedup_keys')
     op.drop_table('dedup_ads')
