@@ -67,11 +67,11 @@ def _load_sites(args: argparse.Namespace) -> list[Any]:
 
 def _print_summary(result: Any) -> None:
     header = ("site", "platform", "requests", "items", "new", "updated", "unchanged", "closed",
-              "dropped", "errors", "seconds", "status")
+              "dropped", "errors", "copies", "seconds", "status")
     rows = [header]
     for s in result.sites:
         rows.append((s.site, s.platform, s.requests, s.items, s.new, s.updated, s.unchanged,
-                     s.closed, s.dropped, s.errors, f"{s.seconds:.1f}", s.status))
+                     s.closed, s.dropped, s.errors, s.copies, f"{s.seconds:.1f}", s.status))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
     for row in rows:
         print("  ".join(str(v).ljust(w) if i < 2 or i == len(row) - 1 else str(v).rjust(w)
@@ -121,17 +121,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write stored ads in the export schema."""
-    from jobcrawler.ops.export import iter_jobs, write_export
+    from jobcrawler.ops.export import EXPORT_FIELDS, UNIQUE_FIELDS, iter_jobs, iter_unique, write_export
 
     engine = _engine(args.db)
-    records = iter_jobs(engine, status=args.status, since=args.since, source=args.source,
-                        country=args.country)
+    records = (iter_unique if args.unique else iter_jobs)(
+        engine, status=args.status, since=args.since, source=args.source, country=args.country)
+    fields = UNIQUE_FIELDS if args.unique else EXPORT_FIELDS
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
-            count = write_export(records, out, args.format)
-        print(f"{count} ad(s) written to {args.output}", file=sys.stderr)
+            count = write_export(records, out, args.format, fields)
+        print(f"{count} {'vacancies' if args.unique else 'ad(s)'} written to {args.output}",
+              file=sys.stderr)
     else:
-        write_export(records, sys.stdout, args.format)
+        write_export(records, sys.stdout, args.format, fields)
     return 0
 
 
@@ -211,11 +213,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
     with session_factory(engine)() as session:
         runs = list(session.scalars(select(Run).order_by(Run.id.desc()).limit(args.limit)))
     print(f"{'id':>5}  {'command':8} {'started':20} {'status':11} {'items':>6} {'new':>5} "
-          f"{'upd':>5} {'closed':>6} {'dropped':>7} {'errors':>6}  sites")
+          f"{'upd':>5} {'closed':>6} {'dropped':>7} {'errors':>6} {'copies':>6}  sites")
     for r in runs:
         print(f"{r.id:>5}  {r.command[:8]:8} {r.started_at:%Y-%m-%d %H:%M:%S}  {r.status:11} "
               f"{r.items_seen:>6} {r.new:>5} {r.updated:>5} {r.closed:>6} {r.dropped:>7} "
-              f"{r.errors:>6}  {', '.join(r.sites or [])}")
+              f"{r.errors:>6} {r.new_copies or 0:>6}  {', '.join(r.sites or [])}")
     return 0
 
 
@@ -296,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only ads first seen on or after this day")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.add_argument("--country", metavar="CC", help="only ads whose first location is in this country")
+    p.add_argument("--unique", action="store_true",
+                   help="one row per duplicate cluster: its canonical ad with copies and sources")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
@@ -320,6 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "changes are recorded in job_changes. Example: jobcrawler renormalize --source vivid")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.set_defaults(func=cmd_renormalize)
+
+    from jobcrawler.ops import dedup_cmd
+
+    dedup_cmd.add_parser(sub, [db_opt, wait_opt])
 
     p = sub.add_parser("db", parents=[db_opt], help="schema migrations",
                        description="upgrade: migrate the database to the newest schema; "
