@@ -96,7 +96,7 @@ def same_employer(a: str, b: str) -> bool:
     ("stripe" and "stripe payments europe")."""
     if a == b:
         return True
-    short, long = sorted((a.split(), b), key=len)
+    short, long = sorted((a.split(), b.split()), key=len)
     return long[:len(short)] == short
 
 

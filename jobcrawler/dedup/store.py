@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from jobcrawler.dedup import signature as sig
 from jobcrawler.dedup.rules import AdView, Link, band_keys, exact_keys, link, never_link, plausible, view
@@ -47,6 +47,7 @@ class DedupResult:
     copies: int = 0
     new_clusters: int = 0
     moved: int = 0
+    merged: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -148,6 +149,7 @@ class _Matcher:
         self.result = result
         self.cache: dict[int, AdView] = {}
         self.touched: set[int] = set()
+        self.new_ids: list[int] = []
 
     def run_chunk(self, ids: list[int]) -> None:
         session = self.session
@@ -155,7 +157,7 @@ class _Matcher:
         by_id = {row.id: row for row in rows}
         ads = [_fresh_view(by_id[i]) for i in ids if i in by_id]
         old_keys = dict(session.execute(select(DedupAd.job_id, DedupAd.index_keys)
-                                        .where(DedupAd.job_id.in_(ids))).tuples().all())
+                                        .where(DedupAd.job_id.in_(ids))).all())
         known = set(old_keys)
         if known:  # changed ads: their old keys and state go
             _executemany(session, "DELETE FROM dedup_keys WHERE key = {} AND job_id = {}",
@@ -172,21 +174,23 @@ class _Matcher:
         wanted = {j for ids_ in stored.values() for j in ids_} - self.cache.keys()
         self.cache.update(_load_views(session, wanted))
         local: dict[int, list[int]] = {}
-        ad_rows, key_rows, job_rows = [], [], []
+        ad_rows, key_rows = [], []
         for ad in ads:
             exact_ids = self._candidates(exact[ad.id], stored, local) - {ad.id}
             band_ids = self._candidates(bands[ad.id], stored, local) - exact_ids - {ad.id}
             candidates = [self.cache[c] for c in exact_ids if c in self.cache]
             candidates += plausible(ad, [self.cache[c] for c in band_ids if c in self.cache])
-            target, found = self._choose(ad, candidates)
+            links = self._links(ad, candidates)
+            target, found = links[0] if links else (None, None)
             self._assign(ad, target, found, was_known=ad.id in known)
             self.cache[ad.id] = ad
+            self._merge(ad, links[1:], candidates)
             ad_key_list = sorted(set(exact[ad.id]) | set(bands[ad.id]))
             for key in ad_key_list:
                 local.setdefault(key, []).append(ad.id)
                 key_rows.append((key, ad.id))
             ad_rows.append(_dedup_row(ad, by_id[ad.id].content_hash, target, found, ad_key_list))
-            job_rows.append((ad.cluster_id, ad.id))
+        job_rows = [(ad.cluster_id, ad.id) for ad in ads]  # after merges in the chunk
         if ad_rows:  # the driver's executemany: SQLAlchemy's per-row work cost more than matching
             session.connection().execute(insert(DedupAd.__table__), ad_rows)
             _executemany(session, "INSERT INTO dedup_keys (key, job_id) VALUES ({}, {})", key_rows)
@@ -219,47 +223,73 @@ class _Matcher:
             cursor.close()
         return found
 
-    def _choose(self, ad: AdView, candidates: list[AdView]) -> tuple[AdView | None, Link | None]:
-        """The best link whose cluster holds no ad that ``ad`` may never be linked with."""
+    def _links(self, ad: AdView, candidates: list[AdView]) -> list[tuple[AdView, Link]]:
+        """The best link into each cluster that holds no ad ``ad`` may never be linked with,
+        best first (rule, then score, then the earliest ad)."""
         links = []
         for other in candidates:
             found = link(ad, other)
             if found is not None:
                 links.append(((found.rank, -found.score, other.id), other, found))
         links.sort(key=lambda item: item[0])
+        best: dict[int | None, tuple[AdView, Link]] = {}
         for _order, other, found in links:
+            if other.cluster_id in best:
+                continue
             same_cluster = [c for c in candidates if c.cluster_id == other.cluster_id]
             if not any(never_link(ad, c) for c in same_cluster):
-                return other, found
-        return None, None
+                best[other.cluster_id] = (other, found)
+        return list(best.values())
+
+    def _merge(self, ad: AdView, others: list[tuple[AdView, Link]], candidates: list[AdView]) -> None:
+        """An ad linked into several clusters joins them (single linkage), unless an ad of one may
+        never be linked with an ad of the other (among the candidates at hand)."""
+        for other, _found in others:
+            source = other.cluster_id
+            if source is None or source == ad.cluster_id:
+                continue
+            mine = [c for c in candidates if c.cluster_id == ad.cluster_id]
+            theirs = [c for c in candidates if c.cluster_id == source]
+            if any(never_link(a, b) for a in mine for b in theirs):
+                continue
+            target = ad.cluster_id
+            self.session.execute(update(Job).where(Job.cluster_id == source).values(cluster_id=target),
+                                 execution_options={"synchronize_session": False})
+            self.session.execute(delete(Cluster).where(Cluster.id == source))
+            for cached in self.cache.values():
+                if cached.cluster_id == source:
+                    cached.cluster_id = target
+            self.touched.update((source, target))
+            self.result.merged += 1
 
     def _assign(self, ad: AdView, target: AdView | None, found: Link | None, was_known: bool) -> None:
         old = ad.cluster_id
-        new = target.cluster_id if target is not None else (old if old is not None else ad.id)
-        if target is None and old is not None and old != ad.id and was_known:
-            new = ad.id  # a changed ad that no longer matches its cluster leaves it
-        if old is not None and old != new and old == ad.id:
-            self._renumber(old, leaving=ad.id)
+        new = target.cluster_id if target is not None else ad.id
+        # a changed ad that no longer matches its cluster leaves it (an ad never clustered has none)
+        leaves = (old is not None and new != old) or (old == ad.id and target is None)
+        heir = None
+        if leaves and old == ad.id:  # its id names the cluster: the others take another's id
+            heir = self._renumber(old, leaving=ad.id)
         ad.cluster_id = new
-        if old is not None and old != new:
+        if old is not None and (new != old or heir is not None):
             self.result.moved += 1
             self.touched.add(old)
         self.touched.add(new)
+        if not was_known:
+            self.new_ids.append(ad.id)
         if found is not None:
             self.result.reasons[found.reason] += 1
-            if not was_known:
-                self.result.copies += 1
         elif old is None:
             self.result.new_clusters += 1
 
-    def _renumber(self, cluster_id: int, leaving: int) -> None:
+    def _renumber(self, cluster_id: int, leaving: int) -> int | None:
         """The ad whose id names its cluster leaves it: the cluster takes another member's id."""
         session = self.session
         heir = session.scalar(select(func.min(Job.id)).where(Job.cluster_id == cluster_id,
                                                             Job.id != leaving))
         if heir is None:
             session.execute(delete(Cluster).where(Cluster.id == cluster_id))
-            return
+            return None
         session.execute(update(Job).where(Job.cluster_id == cluster_id, Job.id != leaving)
                         .values(cluster_id=heir), execution_options={"synchronize_session": False})
         session.execute(update(Cluster).where(Cluster.id == cluster_id).values(id=heir))
@@ -267,6 +297,7 @@ class _Matcher:
             if cached.cluster_id == cluster_id and cached.id != leaving:
                 cached.cluster_id = heir
         self.touched.add(heir)
+        return heir
 
 
 def _executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
@@ -367,6 +398,7 @@ def cluster_ads(engine: Engine, rebuild: bool = False, run_id: int | None = None
         else:
             touched |= _clusters_seen_since(session, run_id)
             refresh_clusters(session, touched)
+        result.copies = count_copies(session, matcher.new_ids if matcher is not None else [])
         if run_id is not None:
             record_copies(session, run_id)
     result.seconds = time.perf_counter() - started
@@ -388,12 +420,26 @@ def _clusters_seen_since(session: Session, run_id: int | None) -> set[int]:
     return set(session.scalars(query))
 
 
+def _is_copy() -> Any:
+    """An ad is a copy when its cluster holds an ad stored before it (a smaller id)."""
+    earlier = aliased(Job)
+    return (select(earlier.id).where(earlier.cluster_id == Job.cluster_id, earlier.id < Job.id)
+            .exists())
+
+
+def count_copies(session: Session, job_ids: list[int]) -> int:
+    """How many of ``job_ids`` are copies (see :func:`_is_copy`)."""
+    return sum(session.scalar(select(func.count()).select_from(Job)
+                              .where(Job.id.in_(batch), _is_copy())) or 0
+               for batch in _batches(job_ids))
+
+
 def record_copies(session: Session, run_id: int) -> int:
-    """Write on the run and its sites how many of the run's new ads were copies of known ads."""
-    query = (select(Job.source, func.count()).join(DedupAd, DedupAd.job_id == Job.id)
-             .where(Job.first_run_id == run_id, DedupAd.link_reason.is_not(None))
-             .group_by(Job.source))
-    per_source = dict(session.execute(query).tuples().all())
+    """Write on the run and its sites how many of the run's new ads were copies: ads whose
+    cluster holds an ad stored before them (by this run or an earlier one)."""
+    query = (select(Job.source, func.count())
+             .where(Job.first_run_id == run_id, _is_copy()).group_by(Job.source))
+    per_source = dict(session.execute(query).all())
     session.execute(update(Run).where(Run.id == run_id).values(new_copies=sum(per_source.values())),
                     execution_options={"synchronize_session": False})
     for source, count in per_source.items():

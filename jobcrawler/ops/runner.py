@@ -166,7 +166,7 @@ def _cluster(engine: Any, run_id: int, results: list[SiteResult]) -> None:
         cluster_ads(engine, run_id=run_id)
         with session_factory(engine)() as session:
             copies = dict(session.execute(select(RunSite.source, RunSite.new_copies)
-                                          .where(RunSite.run_id == run_id)).tuples().all())
+                                          .where(RunSite.run_id == run_id)).all())
     except SQLAlchemyError as exc:
         logger.error("Duplicate clustering failed (run jobcrawler dedup later): %s", exc)
         return
