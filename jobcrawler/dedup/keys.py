@@ -183,3 +183,8 @@ def stems(tokens: list[str], length: int = 6) -> set[str]:
     """Words cut to ``length`` characters: a crude stemmer that serves the four languages alike
     ("verantwoordelijk"/"verantwoordelijke", "développeur"/"développeuse")."""
     return {t[:length] for t in tokens if len(t) > 2 or t.isdigit()}
+
+
+def numbers(tokens: list[str]) -> frozenset[str]:
+    """The numbers among a text's words (without leading zeros; years of a date left in)."""
+    return frozenset(t.lstrip("0") or "0" for t in tokens if t.isdigit() and len(t) <= 6)

@@ -32,8 +32,12 @@ TEXT_CONTAINMENT = 0.85
 SEMANTIC_JACCARD = 0.5
 SEMANTIC_CONTAINMENT = 0.8
 SEMANTIC_TITLE = 0.35
-#: Fewer shingles or stems than this are too little text to compare.
+#: Shingle plus stem containment for the "semantic" rule when titles differ (agencies retitle).
+SEMANTIC_SUM = 1.2
+#: Fewer shingles or stems than this are too little text to compare (shorter texts, down to
+#: SHORT_TEXT shingles, link only when one is almost wholly in the other and the titles agree).
 MIN_TEXT = 15
+SHORT_TEXT = 5
 #: Agencies advertise a temporary contract "with a view to permanent": the two may be one job.
 _TEMP_OR_PERM = frozenset({"temporary", "permanent"})
 
@@ -61,6 +65,7 @@ class AdView:
     stems: np.ndarray | None = None  # MinHash of word stems
     n_shingles: int = 0
     n_stems: int = 0
+    numbers: frozenset[str] = frozenset()  # the numbers the text states (hours, pay, years)
     cluster_id: int | None = field(default=None, compare=False)
 
 
@@ -90,7 +95,7 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
         closed_day=closed_day, isco=isco, reference=k.reference_key(reference),
         urls=tuple(sorted({u for u in map(k.url_key, urls) if u})),
         shingles=sig.minhash(shingle_set), stems=sig.minhash(stem_set),
-        n_shingles=len(shingle_set), n_stems=len(stem_set))
+        n_shingles=len(shingle_set), n_stems=len(stem_set), numbers=k.numbers(tokens))
 
 
 def exact_keys(ad: AdView) -> list[int]:
@@ -101,6 +106,7 @@ def exact_keys(ad: AdView) -> list[int]:
     found.extend(sig.text_key("url", u) for u in ad.urls)
     if ad.title:
         found.append(sig.text_key("title", f"{ad.title}|{ad.city or ad.province or ''}"))
+        found.append(sig.text_key("title", ad.title))  # for copies that give no place
     return found
 
 
@@ -194,18 +200,28 @@ def _rule(a: AdView, b: AdView) -> Link | None:
         return None
     if a.employer and b.employer and a.title and a.title == b.title and place:
         return Link("title_place", 2, 1.0)
-    if min(a.n_shingles, b.n_shingles) >= MIN_TEXT:
-        shingled = _jaccard(a.shingles, b.shingles)
-        contained = sig.containment(shingled, a.n_shingles, b.n_shingles)
-        if (shingled >= TEXT_JACCARD or contained >= TEXT_CONTAINMENT) and (
-                titles >= 0.25 or shingled >= 0.85):
-            return Link("text", 3, shingled)
-    if place and min(a.n_stems, b.n_stems) >= MIN_TEXT and titles >= SEMANTIC_TITLE:
+    shortest = min(a.n_shingles, b.n_shingles)
+    shingled = _jaccard(a.shingles, b.shingles)
+    shingles_in = sig.containment(shingled, a.n_shingles, b.n_shingles)
+    if shortest >= MIN_TEXT and (shingled >= TEXT_JACCARD or shingles_in >= TEXT_CONTAINMENT) and (
+            titles >= 0.25 or shingled >= 0.85):
+        return Link("text", 3, shingled)
+    if SHORT_TEXT <= shortest < MIN_TEXT and shingles_in >= 0.9 and titles >= 0.5:
+        return Link("text", 3, shingled)
+    if place and min(a.n_stems, b.n_stems) >= MIN_TEXT and not _facts_differ(a, b):
         stemmed = _jaccard(a.stems, b.stems)
-        contained = sig.containment(stemmed, a.n_stems, b.n_stems)
-        if stemmed >= SEMANTIC_JACCARD or contained >= SEMANTIC_CONTAINMENT:
+        stems_in = sig.containment(stemmed, a.n_stems, b.n_stems)
+        if titles >= SEMANTIC_TITLE and (stemmed >= SEMANTIC_JACCARD or stems_in >= SEMANTIC_CONTAINMENT):
+            return Link("semantic", 4, stemmed)
+        if shingles_in >= 0.35 and shingles_in + stems_in >= SEMANTIC_SUM:
             return Link("semantic", 4, stemmed)
     return None
+
+
+def _facts_differ(a: AdView, b: AdView) -> bool:
+    """Both texts state numbers (hours, pay, years, team size) and share none: two vacancies that
+    read alike (rewrites keep the numbers)."""
+    return len(a.numbers) >= 2 and len(b.numbers) >= 2 and not a.numbers & b.numbers
 
 
 def _jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:

@@ -103,7 +103,7 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
                Job.contract_type, Job.date_posted, Job.first_seen, Job.status, Job.closed_at,
                Job.cluster_id, DedupAd.employer_key, DedupAd.title_key, DedupAd.reference_key,
                DedupAd.url_keys, DedupAd.talent_pool, DedupAd.shingles, DedupAd.stems,
-               DedupAd.n_shingles, DedupAd.n_stems]
+               DedupAd.n_shingles, DedupAd.n_stems, DedupAd.numbers]
     if isco is not None:
         columns.append(isco)
     views: dict[int, AdView] = {}
@@ -119,7 +119,7 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
                 isco=row._mapping.get("isco_code"), reference=row.reference_key,
                 urls=tuple(row.url_keys or ()), shingles=sig.from_bytes(row.shingles),
                 stems=sig.from_bytes(row.stems), n_shingles=row.n_shingles, n_stems=row.n_stems,
-                cluster_id=row.cluster_id)
+                numbers=frozenset(row.numbers or ()), cluster_id=row.cluster_id)
     return views
 
 
@@ -320,6 +320,7 @@ def _dedup_row(ad: AdView, content_hash: str, target: AdView | None,
             "title_key": ad.title, "reference_key": ad.reference, "url_keys": list(ad.urls),
             "talent_pool": ad.talent_pool, "shingles": sig.to_bytes(ad.shingles),
             "stems": sig.to_bytes(ad.stems), "n_shingles": ad.n_shingles, "n_stems": ad.n_stems,
+            "numbers": sorted(ad.numbers),
             "linked_job_id": target.id if target is not None else None,
             "link_reason": found.reason if found is not None else None,
             "link_score": round(found.score, 4) if found is not None else None,

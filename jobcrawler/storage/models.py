@@ -202,6 +202,7 @@ class DedupAd(Base):
     stems: Mapped[bytes] = mapped_column(LargeBinary)
     n_shingles: Mapped[int] = mapped_column(Integer)
     n_stems: Mapped[int] = mapped_column(Integer)
+    numbers: Mapped[list[Any]] = mapped_column(JSON, default=list)
     #: the ad's keys in ``dedup_keys`` (int64 array), to remove exactly those when it changes
     index_keys: Mapped[bytes] = mapped_column(LargeBinary)
     #: the ad this one was found to copy, and by which rule (None for the first ad of a cluster)

@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('stems', sa.LargeBinary(), nullable=False),
     sa.Column('n_shingles', sa.Integer(), nullable=False),
     sa.Column('n_stems', sa.Integer(), nullable=False),
+    sa.Column('numbers', sa.JSON(), nullable=False),
     sa.Column('linked_job_id', sa.Integer(), nullable=True),
     sa.Column('link_reason', sa.String(length=16), nullable=True),
     sa.Column('link_score', sa.Float(), nullable=True),
