@@ -13,13 +13,12 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from jobcrawler.dedup.store import cluster_ads
-    from jobcrawler.ops.cli import CommandError, _engine
+    from jobcrawler.ops.command import EXIT_LOCKED, EXIT_NOTHING_RAN, CommandError, open_engine
     from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.runner import EXIT_LOCKED, EXIT_NOTHING_RAN
     from jobcrawler.storage.db import database_url, error_message, session_factory
     from jobcrawler.storage.models import Cluster
 
-    engine = _engine(args.db)
+    engine = open_engine(args.db, create=False)
     try:
         with RunLock(engine, wait=args.wait):
             result = cluster_ads(engine, rebuild=args.rebuild)
@@ -48,4 +47,4 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                        "every cluster. Example: jobcrawler dedup --rebuild")
     p.add_argument("--rebuild", action="store_true", help="forget every cluster and cluster all ads")
     p.add_argument("-q", "--quiet", action="store_true", help="print only what this pass did")
-    p.set_defaults(func=cmd_dedup)
+    p.set_defaults(func="jobcrawler.ops.dedup_cmd:cmd_dedup")

@@ -5,15 +5,15 @@ matched with (signatures, link reason) and ``dedup_keys`` the index that finds c
 run matches only its new and changed ads. Filled by ``jobcrawler dedup`` (``--rebuild`` for
 databases made before this revision).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 13:26:33
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
