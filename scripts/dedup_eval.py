@@ -107,10 +107,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--misses", action="store_true", help="also list missed and merged pairs")
+    parser.add_argument("--no-occupation", action="store_true",
+                        help="store the ads without the occupation classifier's ISCO codes")
     parser.add_argument("--data", type=Path, default=DATA,
                         help="folder with ads.jsonl and pairs.jsonl (default: tests/data/dedup)")
     args = parser.parse_args()
     ads, pairs = load(args.data / "ads.jsonl"), load(args.data / "pairs.jsonl")
+    if not args.no_occupation:  # as a crawl stores them: with the classifier's occupation
+        from jobcrawler.normalize import occupation
+
+        for ad in ads:
+            ad["occupation"] = occupation.classify(ad["title"], ad.get("description_text"),
+                                                   lang=ad.get("ad_language"))
     with tempfile.TemporaryDirectory() as tmp:
         clusters = store_and_cluster(args.db or f"sqlite:///{tmp}/eval.db", ads)
     result = evaluate(pairs, clusters)

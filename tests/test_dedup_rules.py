@@ -195,3 +195,25 @@ def test_best_link_prefers_the_cheapest_rule():
     other, found = best_link(a, [by_text, by_reference])
     assert (other.id, found.reason) == (3, "reference")
     assert best_link(a, [ad(4, employer="MeuseSoft")]) is None
+
+
+def test_translation_needs_the_occupation_place_and_numbers():
+    nl = ("Voor onze klant in Gent zoeken we een boekhouder. Contract van 38 uur per week, brutoloon "
+          "vanaf 3200 euro per maand, minstens 3 jaar ervaring.")
+    fr = ("Pour notre client à Gand, nous cherchons un comptable. Contrat de 38 heures par semaine, "
+          "salaire brut à partir de 3200 euros par mois, au moins 3 ans d'expérience.")
+    a = ad(1, title="Boekhouder", text=nl, employer=None, isco="3313", language="nl")
+    b = ad(2, title="Comptable (h/f/x)", text=fr, employer=None, agency="Randstad", isco="3313",
+           language="fr")
+    assert link(a, b) is not None and link(a, b).reason == "semantic"
+    assert link(a, ad(3, **{**_fields(b), "isco": None})) is None  # no occupation: no translation
+    other_numbers = fr.replace("38", "24").replace("3200", "2600")
+    assert link(a, ad(4, **{**_fields(b), "text": other_numbers})) is None
+    assert link(a, ad(5, **{**_fields(b), "city": "Liège", "province": "BE-WLG"})) is None
+
+
+def _fields(v) -> dict:
+    return {"title": "Comptable (h/f/x)", "employer": None, "agency": "Randstad", "isco": v.isco,
+            "language": v.language, "city": "Gent", "province": "BE-VOV",
+            "text": ("Pour notre client à Gand, nous cherchons un comptable. Contrat de 38 heures par "
+                     "semaine, salaire brut à partir de 3200 euros par mois, au moins 3 ans d'expérience.")}

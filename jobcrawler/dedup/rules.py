@@ -66,6 +66,7 @@ class AdView:
     n_shingles: int = 0
     n_stems: int = 0
     numbers: frozenset[str] = frozenset()  # the numbers the text states (hours, pay, years)
+    language: str | None = None
     cluster_id: int | None = field(default=None, compare=False)
 
 
@@ -95,7 +96,8 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
         closed_day=closed_day, isco=isco, reference=k.reference_key(reference),
         urls=tuple(sorted({u for u in map(k.url_key, urls) if u})),
         shingles=sig.minhash(shingle_set), stems=sig.minhash(stem_set),
-        n_shingles=len(shingle_set), n_stems=len(stem_set), numbers=k.numbers(tokens))
+        n_shingles=len(shingle_set), n_stems=len(stem_set), numbers=k.numbers(tokens),
+        language=language)
 
 
 def exact_keys(ad: AdView) -> list[int]:
@@ -107,6 +109,8 @@ def exact_keys(ad: AdView) -> list[int]:
     if ad.title:
         found.append(sig.text_key("title", f"{ad.title}|{ad.city or ad.province or ''}"))
         found.append(sig.text_key("title", ad.title))  # for copies that give no place
+    if ad.isco and (ad.city or ad.province):  # translations share no words, only the occupation
+        found.append(sig.text_key("isco", f"{ad.isco}|{ad.city or ad.province}"))
     return found
 
 
@@ -215,7 +219,19 @@ def _rule(a: AdView, b: AdView) -> Link | None:
             return Link("semantic", 4, stemmed)
         if shingles_in >= 0.35 and shingles_in + stems_in >= SEMANTIC_SUM:
             return Link("semantic", 4, stemmed)
+    if place and _translation(a, b):
+        return Link("semantic", 4, 0.0)
     return None
+
+
+def _translation(a: AdView, b: AdView) -> bool:
+    """The same vacancy in another language: the same occupation (ISCO unit group, from the
+    classifier) in the same place, and the same numbers (hours, pay, years: at least two, at least
+    half of them shared), which translators keep."""
+    if not (a.language and b.language and a.language != b.language and a.isco and a.isco == b.isco):
+        return False
+    shared = a.numbers & b.numbers
+    return len(shared) >= 2 and len(shared) >= 0.5 * len(a.numbers | b.numbers)
 
 
 def _facts_differ(a: AdView, b: AdView) -> bool:

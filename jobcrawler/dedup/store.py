@@ -99,7 +99,7 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
     from jobcrawler.dedup import keys as k
 
     isco = _isco_column()
-    columns = [Job.id, Job.source, Job.agency, Job.country_code, Job.province_code, Job.city,
+    columns = [Job.id, Job.source, Job.agency, Job.ad_language, Job.country_code, Job.province_code, Job.city,
                Job.contract_type, Job.date_posted, Job.first_seen, Job.status, Job.closed_at,
                Job.cluster_id, DedupAd.employer_key, DedupAd.title_key, DedupAd.reference_key,
                DedupAd.url_keys, DedupAd.talent_pool, DedupAd.shingles, DedupAd.stems,
@@ -119,7 +119,8 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
                 isco=row._mapping.get("isco_code"), reference=row.reference_key,
                 urls=tuple(row.url_keys or ()), shingles=sig.from_bytes(row.shingles),
                 stems=sig.from_bytes(row.stems), n_shingles=row.n_shingles, n_stems=row.n_stems,
-                numbers=frozenset(row.numbers or ()), cluster_id=row.cluster_id)
+                numbers=frozenset(row.numbers or ()), language=row.ad_language,
+                cluster_id=row.cluster_id)
     return views
 
 
