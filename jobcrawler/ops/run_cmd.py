@@ -100,11 +100,11 @@ def _setting_problem(default: Any, value: str) -> str | None:
 def print_summary(result: Any) -> None:
     """One row per site, then each problem found, then the run's verdict."""
     header = ("site", "platform", "requests", "items", "new", "updated", "unchanged", "closed",
-              "dropped", "errors", "seconds", "status")
+              "dropped", "errors", "copies", "seconds", "status")
     rows = [header]
     for s in result.sites:
         rows.append((s.site, s.platform, s.requests, s.items, s.new, s.updated, s.unchanged,
-                     s.closed, s.dropped, s.errors, f"{s.seconds:.1f}", s.status))
+                     s.closed, s.dropped, s.errors, s.copies, f"{s.seconds:.1f}", s.status))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
     for row in rows:
         print("  ".join(str(v).ljust(w) if i < 2 or i == len(row) - 1 else str(v).rjust(w)
