@@ -24,16 +24,17 @@ _DEFAULT_COLUMNS = {"identity": True, "ad": True, "raw": False, "normalized": Tr
 
 def ad_field(kind: str, *, default: Any = None, list_: bool = False,
              columns: tuple[str, ...] | None = None, raw: bool | None = None,
-             export: bool | None = None, normalized: bool | None = None,
+             export: bool | tuple[str, ...] | None = None, normalized: bool | None = None,
              monitored: bool = False) -> Any:
     """A field of :class:`JobPosting` with where it goes.
 
     ``kind``: ``identity`` (set by the spider, required), ``ad`` (as the ad states it), ``raw`` (as
     the site states it, read by the normalisers) or ``normalized`` (set by ``normalize_item``).
-    ``columns``: the ``jobs`` columns it fills (default: its own name, none for raw values);
-    ``raw``: kept in the ``raw`` JSON column (default: raw values); ``export``: in the export schema
-    (default: all but raw values); ``normalized``: returned by ``normalize_item`` (default: the
-    normalized kind); ``monitored``: its presence is watched by the "shape changed" health check.
+    ``columns``: the ``jobs`` columns it fills (default: its own name, none for raw values).
+    ``raw``: kept in the ``raw`` JSON column (default: raw values). ``export``: in the export
+    schema (default: all but raw values), or the names of its columns exported instead.
+    ``normalized``: returned by ``normalize_item`` (default: the normalized kind).
+    ``monitored``: its presence is watched by the "shape changed" health check.
     """
     assert kind in _DEFAULT_COLUMNS, kind
     metadata = {
@@ -109,6 +110,11 @@ class JobPosting:
     salary_structured: dict[str, Any] | None = ad_field("raw")
     """Structured salary from the site (schema.org ``baseSalary``, platform fields)."""
     experience_years_min: int | None = ad_field("normalized")
+    occupation: dict[str, Any] | None = ad_field(
+        "normalized", columns=("isco_code", "esco_uri", "occupation_label"),
+        export=("isco_code", "esco_uri", "occupation_label"))
+    """ESCO occupation and ISCO-08 unit group from the title: ``{"isco_code", "esco_uri", "label",
+    "score"}``, None when unsure (``normalize.occupation``); exported as its three columns."""
     description_text: str | None = ad_field("normalized", monitored=True)
     description_html: str | None = ad_field("raw", columns=("description_html",), raw=False,
                                             normalized=True)
@@ -151,7 +157,9 @@ RAW_FIELDS = _names(lambda f: f.metadata["raw"])
 #: The fields ``normalize_item`` returns.
 NORMALIZED_FIELDS = _names(lambda f: f.metadata["normalized"])
 #: The ad's fields in the export schema, in order (the lifecycle columns follow them).
-EXPORT_FIELDS = _names(lambda f: f.metadata["export"])
+EXPORT_FIELDS: tuple[str, ...] = tuple(
+    name for f in fields(JobPosting) if f.metadata["export"]
+    for name in (f.metadata["export"] if isinstance(f.metadata["export"], tuple) else (f.name,)))
 #: Fields whose presence is counted per crawl (``jobcrawler/fields/<name>``) for the shape check.
 MONITORED_FIELDS = _names(lambda f: f.metadata["monitored"])
 #: Fields stored in a column of their own name that are not outputs of the normalisers: with the

@@ -28,7 +28,8 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.threads import blockingCallFromThread
 
-from jobcrawler.ops import cli
+from jobcrawler.ops import cli, run_cmd
+from jobcrawler.ops.command import CommandError, setup_logging
 from jobcrawler.ops.runner import run_sites_async
 from tests.conftest import ROOT
 
@@ -65,6 +66,9 @@ def _as_a_command(env: dict[str, str] | None, stdin: str | None
     """stdout/stderr captured, stdin given, the working folder at the repository root, ``env``
     added to the environment, and the root logger as it was afterwards."""
     root = logging.getLogger()
+    # handlers another in-process command left on streams that are gone (a test's capsys)
+    root.handlers[:] = [h for h in root.handlers
+                        if not getattr(getattr(h, "stream", None), "closed", False)]
     handlers, level = list(root.handlers), root.level
     out, err = io.StringIO(), io.StringIO()
     cwd = Path.cwd()
@@ -96,21 +100,28 @@ def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
 
 
 async def crawl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``jobcrawler replay|crawl|record ARGS``: as ``cli.cmd_run``, in the running reactor."""
-    parsed = cli.build_parser().parse_args(list(args))
+    """``jobcrawler replay|crawl|record ARGS``: as ``cli.main`` and ``run_cmd.cmd_run`` do it, with
+    :func:`run_sites_async` in the running reactor."""
     with _as_a_command(env, None) as (out, err):
-        cli._setup_logging(parsed.verbose, parsed.log_file)
+        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")
         try:
-            sites, extra = cli.run_arguments(parsed)
+            parsed = cli.build_parser().parse_args(list(args))
+        except SystemExit as exc:  # a usage error
+            return subprocess.CompletedProcess(list(args), exc.code, out.getvalue(), err.getvalue())
+        setup_logging(parsed.verbose, parsed.log_file)
+        try:
+            sites, extra = run_cmd.run_arguments(parsed)
             try:
                 result = await run_sites_async(sites, parsed.mode, parsed.db, extra)
             except SQLAlchemyError as exc:
-                raise cli.database_failed(exc, parsed.db) from None
-        except cli.CommandError as exc:
-            print(f"jobcrawler: {exc}", file=sys.stderr)
+                raise run_cmd.database_failed(exc, parsed.db) from None
+        except CommandError as exc:
+            for line in str(exc).splitlines():
+                print(f"jobcrawler: {line}", file=sys.stderr)
             status = exc.status
         else:
-            cli.print_summary(result)
+            run_cmd.add_broken(result, parsed.broken)
+            run_cmd.print_summary(result)
             status = result.exit_status
     return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from jobcrawler.sites import load_sites
 from tests.cli import export as _export
 from tests.cli import run
 from tests.conftest import FIXTURES, ROOT
 
-VOLATILE = ("first_seen", "last_seen")
+VOLATILE = ("first_seen", "last_seen", "cluster_id", "is_canonical")  # clusters: test_replay_clusters_*
 UPDATE = os.environ.get("JOBCRAWLER_UPDATE_GOLDEN") == "1"
 DEMO_SITES = str(FIXTURES / "sites.toml")
-FIXTURE_SITES = ["adecco", "vivid", "demo-greenhouse", "demo-lever", "demo-recruitee", "demo-ashby",
-                 "demo-smartrecruiters", "demo-workday", "demo-personio", "demo-teamtailor",
-                 "demo-jsonld", "demo-jobtoolz"]
+#: Every site of fixtures/sites.toml has its golden items (README, "Add a site").
+FIXTURE_SITES = list(load_sites(DEMO_SITES))
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,8 @@ def test_replay_matches_golden_items(replayed: str, site: str) -> None:
     records = [{k: v for k, v in r.items() if k not in VOLATILE}
                for r in _export(replayed, "--source", site)]
     golden = FIXTURES / site / "expected.jsonl"
+    assert UPDATE or golden.exists(), (
+        f"no {golden}: write it with JOBCRAWLER_UPDATE_GOLDEN=1 pytest tests/test_cli.py, then read it")
     if UPDATE:
         golden.write_text("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n"
                                   for r in records), encoding="utf-8")
@@ -113,7 +115,7 @@ def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
 
 def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
     result = run("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
-    assert result.returncode == 3
+    assert result.returncode == 2
     assert "unknown site" in result.stderr and "Traceback" not in result.stderr
     result = run("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
     assert result.returncode == 3
@@ -198,3 +200,29 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path) -> None:
     assert len(_export(db)) == 2
     runs = run("runs", "--db", db)
     assert "scrapy c" in runs.stdout and "ok" in runs.stdout
+
+
+def test_replay_clusters_the_agency_copies(replayed: str) -> None:
+    """demo-agency reposts three employers' ads: each copy joins its employer's cluster (whose
+    canonical ad is the employer's own), its own Data Engineer ad in Gent stays alone."""
+    records = _export(replayed, "--status", "all")
+    clusters: dict[int, set[tuple[str, str]]] = {}
+    for r in records:
+        clusters.setdefault(r["cluster_id"], set()).add((r["source"], r["source_id"]))
+    copies = sorted(sorted(members) for members in clusters.values() if len(members) > 1)
+    assert copies == [
+        [("demo-agency", "SI-5120"), ("demo-greenhouse", "7000001")],  # Data Engineer, Gent
+        [("demo-agency", "SI-5150"), ("demo-jobtoolz", "88101")],  # Werfleider, Sint-Niklaas
+        [("demo-agency", "SI-5177"), ("demo-smartrecruiters", "744000100000001")],  # night nurse
+    ]
+    assert len(clusters) == len(records) - 3
+    canonical = {(r["source"], r["source_id"]) for r in records if r["is_canonical"]}
+    assert {source_id for source, source_id in canonical if source == "demo-agency"} == {"SI-5190"}
+    unique = _export(replayed, "--status", "all", "--unique")
+    assert len(unique) == len(clusters)
+    by_title = {(u["source"], u["title"]): u for u in unique}
+    assert by_title[("demo-greenhouse", "Data Engineer")]["copies"] == 2
+    assert by_title[("demo-greenhouse", "Data Engineer")]["sources"] == ["demo-agency", "demo-greenhouse"]
+    runs = run("runs", "--db", replayed)
+    header, row = runs.stdout.splitlines()[:2]
+    assert row.split()[header.split().index("copies") + 1] == "3"  # "started" is two words

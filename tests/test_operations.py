@@ -13,7 +13,7 @@ import pytest
 from jobcrawler.middlewares import retry_after_seconds
 from tests.cli import export as _export
 from tests.cli import run
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 from tests.mockserver import MockServer, Reply
 
 #: No politeness delays against the local test server (retries and Retry-After still apply).
@@ -196,7 +196,8 @@ def test_progress_line_only_when_asked(capsys) -> None:
 
     with pytest.raises(NotConfigured):
         ProgressExtension.from_crawler(get_crawler(settings_dict={}))
-    crawler = get_crawler(VividResourcingSpider, {"JOBCRAWLER_PROGRESS": True})
+    crawler = get_crawler(VividResourcingSpider, {"JOBCRAWLER_PROGRESS": True,
+                                                  "JOBCRAWLER_SITES": str(ROOT / "sites.toml")})
     crawler.spider = VividResourcingSpider.from_crawler(crawler, site="vivid")
     crawler.stats.open_spider()
     for key, value in (("response_received_count", 12), ("jobcrawler/store/seen", 9),

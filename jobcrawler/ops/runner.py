@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy.crawler import Crawler, CrawlerProcess, CrawlerRunner
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobcrawler.monitors import site_errors, stat_sum
+from jobcrawler.ops.command import EXIT_LOCKED, EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
 from jobcrawler.storage.lifecycle import end_run, start_run
@@ -25,12 +27,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Exit statuses of ``jobcrawler crawl`` / ``replay`` (documented in the README).
-EXIT_OK = 0
-EXIT_SITES_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOTHING_RAN = 3
-EXIT_LOCKED = 4
 
 
 @dataclass
@@ -48,6 +44,8 @@ class SiteResult:
     closed: int = 0
     dropped: int = 0
     errors: int = 0
+    #: new ads that were copies of ads already known (jobcrawler.dedup)
+    copies: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -102,8 +100,14 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     Raises the database's error when the database cannot be opened (nothing could run).
     """
     run = _begin(sites, mode, db_url, extra_settings)
-    process = CrawlerProcess(run.settings)
-    _schedule(run, process, sites, mode, init_reactor=True)
+    settings = run.settings
+    process = CrawlerProcess(settings)
+    # Installed here, not by the first site's crawler (as CrawlerProcess.create_crawler would): a
+    # site whose spider cannot even be created must not leave the other sites without a reactor.
+    if (settings.getbool("TWISTED_REACTOR_ENABLED", True) and settings["TWISTED_REACTOR"]
+            and not is_reactor_installed()):
+        install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    _schedule(run, process, sites, mode)
     try:
         if run.crawlers:
             process.start()
@@ -117,7 +121,7 @@ async def run_sites_async(sites: list[Site], mode: str, db_url: str | None,
     """:func:`run_sites` inside a reactor that is already running (the tests, an application)."""
     run = _begin(sites, mode, db_url, extra_settings)
     runner = CrawlerRunner(run.settings)
-    _schedule(run, runner, sites, mode, init_reactor=False)
+    _schedule(run, runner, sites, mode)
     try:
         await maybe_deferred_to_future(runner.join())
     finally:
@@ -137,8 +141,7 @@ def _begin(sites: list[Site], mode: str, db_url: str | None,
     return _Run(engine=engine, run_id=run_id, lock=run_lock, settings=settings, queues=queues)
 
 
-def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str,
-              init_reactor: bool) -> None:
+def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str) -> None:
     settings = run.settings
     fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
     for site in sites:
@@ -156,8 +159,7 @@ def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str,
         site_settings = settings.copy()
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
             site_settings.set("JOBDIR", str(Path(run.queues.name) / site.name), "cmdline")
-        # the first crawler installs the reactor, as CrawlerProcess.create_crawler would
-        crawler = Crawler(spider_cls, site_settings, init_reactor=init_reactor and not run.crawlers)
+        crawler = Crawler(spider_cls, site_settings)  # the reactor is installed already
         run.crawlers.append((site, crawler, result))
         deferred = runner.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
@@ -165,7 +167,10 @@ def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str,
 
 def _end(run: _Run) -> RunResult:
     for _site, crawler, result in run.crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # "not set yet": the spider could not even be created
+            stats = {}
         problems = stats.get("jobcrawler/problems")
         result.requests = stats.get("downloader/request_count", 0)
         result.items = stats.get("jobcrawler/store/seen", 0)
@@ -187,6 +192,8 @@ def _end(run: _Run) -> RunResult:
         if stats.get("jobcrawler/run/unrecorded"):
             result.problems.append("the database could not record this crawl")
         result.status = "ok" if not result.problems else "failed"
+    if run.crawlers and run.settings.getbool("JOBCRAWLER_DEDUP", True):
+        _cluster(run.engine, run.run_id, run.results)
     failed = [r.site for r in run.results if r.status in ("failed", "locked")]
     record_error = None
     try:
@@ -196,6 +203,27 @@ def _end(run: _Run) -> RunResult:
         record_error = f"the end of run {run.run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
     return RunResult(run_id=run.run_id, sites=run.results, record_error=record_error)
+
+
+def _cluster(engine: Any, run_id: int, results: list[SiteResult]) -> None:
+    """Cluster the run's new and changed ads; a failure is logged, never fails the run (the next
+    run or ``jobcrawler dedup`` clusters what is left)."""
+    from sqlalchemy import select
+
+    from jobcrawler.dedup.store import cluster_ads
+    from jobcrawler.storage.db import session_factory
+    from jobcrawler.storage.models import RunSite
+
+    try:
+        cluster_ads(engine, run_id=run_id)
+        with session_factory(engine)() as session:
+            copies = dict(session.execute(select(RunSite.source, RunSite.new_copies)
+                                          .where(RunSite.run_id == run_id)).all())
+    except SQLAlchemyError as exc:
+        logger.error("Duplicate clustering failed (run jobcrawler dedup later): %s", exc)
+        return
+    for result in results:
+        result.copies = copies.get(result.site) or 0
 
 
 def _site_failed(failure: Any, result: SiteResult) -> None:

@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 #: (``items.py``) belongs here; ``tests/test_fields.py`` checks that every column is one or the other.
 BOOKKEEPING_COLUMNS = ("id", "raw", "content_hash", "first_seen", "last_seen", "last_changed",
                        "status", "closed_at", "reopened_at", "times_reopened", "first_run_id",
-                       "last_run_id")
+                       "last_run_id",
+                       "cluster_id")  # jobcrawler.dedup's
 #: Columns that hold an ad's content: a change in any of them is recorded in ``job_changes``.
 CONTENT_COLUMNS: tuple[str, ...] = tuple(c for c in AD_COLUMNS if c not in ("source", "source_id"))
 #: Raw values that do not make a change on their own (they differ on every crawl).
@@ -117,6 +118,7 @@ def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     a logged warning: one bad field never fails the batch it is in.
     """
     salary = item.get("salary") if isinstance(item.get("salary"), Mapping) else {}
+    occupation = item.get("occupation") if isinstance(item.get("occupation"), Mapping) else {}
     locations = [loc for loc in item.get("locations") or [] if isinstance(loc, Mapping)]
     first = locations[0] if locations else {}
     row: dict[str, Any] = {"source": item["source"], "source_id": storage_id(item["source_id"]),
@@ -130,6 +132,8 @@ def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
         "salary_min": _decimal(salary.get("min")), "salary_max": _decimal(salary.get("max")),
         "salary_currency": salary.get("currency"), "salary_period": salary.get("period"),
         "salary_raw": item.get("salary_raw") or salary.get("raw"),
+        "isco_code": occupation.get("isco_code"), "esco_uri": occupation.get("esco_uri"),
+        "occupation_label": occupation.get("label"),
         "raw": {k: jsonable(item.get(k)) for k in RAW_FIELDS if item.get(k) not in (None, [], "")},
     })
     if str(item["source_id"]) != row["source_id"]:
@@ -310,18 +314,3 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
             session.connection().execute(_upsert_statement(session.get_bind().dialect.name), values)
     _refresh_statistics(session, result.new)
     return result
-
-
-def close_unseen(session: Session, source: str, seen_since: datetime,
-                 now: datetime | None = None) -> int:
-    """Close the open ads of ``source`` not seen since ``seen_since``; the number closed.
-
-    Only call this after a run that completed cleanly for ``source``.
-    """
-    now = now or datetime.now(UTC)
-    result = session.execute(
-        update(Job)
-        .where(Job.source == source, Job.status == "open", Job.last_seen < seen_since)
-        .values(status="closed", closed_at=now)
-    )
-    return result.rowcount or 0
