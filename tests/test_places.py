@@ -200,6 +200,10 @@ def _item(structured, free, hint=None):
     # a country-only address adds nothing beside a city of that country
     (["Ireland"], ["Dublin"], [("Dublin", None, None, "IE")]),
     ([], ["Remote - UK"], [(None, None, None, "GB")]),
+    # a foreign postcode before the city, as address_to_text writes it
+    (["1012 AB Amsterdam, NL"], [], [("Amsterdam", "NL-NH", None, "NL")]),
+    # the address with its postcode says more than the free text's same city
+    (["9000 Gent, BE"], ["Gent"], [("Gent", "BE-VOV", "BE-VLG", "BE")]),
 ])
 def test_item_locations_structured_beats_free_text(structured, free, expected):
     assert _item(structured, free) == expected

@@ -242,7 +242,10 @@ def _candidates(part: str, position: int = 0) -> tuple[Place, ...]:
             if len(prefixed) == 1:
                 return tuple(prefixed)
             if not by_code or (named_abroad := [p for p in lookup(rest) if p.world]):
-                return tuple(named_abroad) if by_code else lookup(rest)  # "8000 Aarhus"
+                # "8000 Aarhus", "1012 AB Amsterdam": a postcode of another country
+                return (tuple(named_abroad) if by_code else lookup(rest)) or _other_spellings(part)
+        elif not by_code:
+            return _other_spellings(part)
         return tuple(p for p in by_code if p.kind == "municipality") or by_code
     return _other_spellings(part) or _bare_code(part)
 
@@ -475,7 +478,7 @@ def item_locations(structured: list[str], free_text: list[str], country_hint: st
 
 def _inside(a: dict, b: dict) -> bool:
     """True when ``a`` says more than ``b`` about the same place: ``b`` adds nothing."""
-    keys = ("city", "province_code", "region_code", "country_code")
+    keys = ("city", "municipality", "postcode", "province_code", "region_code", "country_code")
     if a["country_code"] != b["country_code"] and b["country_code"] is not None:
         return False
     more = [k for k in keys if a[k] and not b[k]]
