@@ -41,7 +41,7 @@ GAZETTEER = DATA / "gazetteer.json"
 #: Other names of a city are kept for cities at least this large (smaller ones' other names are
 #: mostly transliterations that collide with other places).
 ALTERNATES_FROM = 100_000
-#: A name shared by a Belgian or Luxembourg place and a foreign city's own name means the foreign
+#: A name shared by a Belgian or Luxembourg place and a European city's own name means the foreign
 #: city, read alone, when that city has at least this many times the Belgian place's population
 #: ("Lille", "Essen"; not "Bergen", which is Mons). Other names of cities never win.
 WORLD_WINS = 10
@@ -149,8 +149,11 @@ def build() -> str:
         raise SystemExit(f"world_supplement.toml [cities]: no city {sorted(nicknames)}")
 
     # --- names whose foreign city wins over the Belgian or Luxembourg place of that name ---
+    europe = sorted(cc for cc, c in cache.get_countries().items() if c["continentcode"] == "EU")
     world_population: dict[str, int] = defaultdict(int)
     for city in cities:
+        if city["country"] not in europe:
+            continue  # our namesakes are neighbours' towns: "Middelburg" is not in South Africa
         key = fold(city["name"])
         world_population[key] = max(world_population[key], city["population"])
     world_wins = sorted(k for k in local_names & set(world_population)
@@ -175,7 +178,6 @@ def build() -> str:
     lines += ["\t".join(["A", name]) for name in sorted(areas)]
     lines += ["\t".join(["N", word]) for word in sorted(supplement["never"]["words"])]
     lines += ["\t".join(["W", key]) for key in world_wins]
-    europe = sorted(cc for cc, c in cache.get_countries().items() if c["continentcode"] == "EU")
     lines.append("\t".join(["E", "|".join(europe)]))
     return "\n".join(lines) + "\n"
 

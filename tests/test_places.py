@@ -270,3 +270,28 @@ def test_real_responses_are_placed_where_a_reader_places_them():
         # Personio SE: office Munich, additional office Berlin
         ("personio", [("Munich", "DE-BY", None, "DE"), ("Berlin", "DE-BE", None, "DE")]),
     ]
+
+
+def test_every_belgian_and_luxembourg_name_stays_at_home():
+    """The world table adds readings, never takes one away: each of the ~3,500 names of the
+    gazetteer's Belgian and Luxembourg places, read alone, stays in Belgium or Luxembourg, but for
+    the few the world table lists as a far larger European city's name (Lille, Essen)."""
+    import json
+    from importlib.resources import files
+
+    from jobcrawler.normalize.world import world
+
+    entries = json.loads(files("jobcrawler.data").joinpath("gazetteer.json").read_text("utf-8"))["entries"]
+    abroad = set(world().world_wins)
+    assert {"lille", "essen"} <= abroad and "bergen" not in abroad and len(abroad) < 20
+    moved = {}
+    for entry in entries:
+        if entry["kind"] == "country":
+            continue
+        for name in entry["names"]:
+            got = {loc["country_code"] for loc in parse_locations(name)}
+            if not got <= {"BE", "LU"}:
+                moved[name] = got
+            if entry["country"] == "BE":
+                assert {loc["country_code"] for loc in parse_locations(name, "BE")} <= {"BE"}, name
+    assert set(moved) == {"Belgrade", "Duisburg", "Essen", "Hagen", "Herne", "Lille", "Marienthal"}, moved

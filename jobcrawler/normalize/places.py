@@ -402,6 +402,8 @@ def _names_no_place(piece: str) -> bool:
     if not parts:
         return False
     key = fold(parts[0])  # "omgeving" in "Gent en omgeving": only words about a place
+    if _PROVINCE_WORD.search(key):
+        return False  # "Province of Antwerp" is one place
     return bool(_REMOTE.search(parts[0])) or key in _not_places() or not _NOISE.sub(" ", key).strip()
 
 
