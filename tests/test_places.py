@@ -165,6 +165,12 @@ WORLD = [
     ("NYC", [("New York City", None, "US-NY", None, "US")]),
     ("Frankfurt/Main", [("Frankfurt am Main", None, "DE-HE", None, "DE")]),
     ("Valencia", [("Valencia", None, None, None, "ES")]),
+    # codes and postal codes as ATSs write them
+    ("Redmond, WA", [("Redmond", None, "US-WA", None, "US")]),  # not also Wa, Ghana
+    ("IE-Dublin", [("Dublin", None, None, None, "IE")]),
+    ("Dublin 2, Ireland", [("Dublin", None, None, None, "IE")]),
+    ("London EC2A 4BX, United Kingdom", [("London", None, None, "GB-ENG", "GB")]),
+    ("Berlin, BE", [("Berlin", None, "DE-BE", None, "DE")]),  # SmartRecruiters' region code
 ]
 
 

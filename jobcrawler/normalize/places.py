@@ -251,7 +251,12 @@ def _candidates(part: str, position: int = 0) -> tuple[Place, ...]:
 
 
 _OFFICE = re.compile(r"\b(?:offices?|locations?|hq|headquarters|campus|hub)\b", re.IGNORECASE)
-_POSTAL_CODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d[\d ]{2,6}(?:\s?[A-Z]{2}\b)?", re.IGNORECASE)
+#: Postal codes around a city's name: "10115 Berlin", "1012 AB Amsterdam", "London EC2A 4BX",
+#: "Dublin 2" (read only when the name is not found with them).
+_POSTAL_CODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d[\d ]{2,6}(?:\s?[A-Z]{2}\b)?|\b[A-Z]{1,2}\d[A-Z\d]?(?:\s\d[A-Z]{2})?\b"
+                          r"|(?<=[a-z] )\d{1,2}$", re.IGNORECASE)
+#: "IE-Dublin", "DE - Berlin": a country code before the place.
+_CODE_FIRST = re.compile(r"^([A-Za-z]{2,3})\s*-\s*(\S.*)$")
 
 
 def _code_candidates(part: str, position: int, named: tuple[Place, ...]) -> tuple[Place, ...]:
@@ -274,6 +279,8 @@ def _other_spellings(part: str) -> tuple[Place, ...]:
         rest = " ".join(_POSTAL_CODE.sub(" ", part).split())
         if rest and rest != part:
             return tuple(p for p in lookup(rest) if p.world or p.kind == "country")
+    if (m := _CODE_FIRST.match(part)) and (country := _codes()[0].get(m[1].lower())):
+        return tuple(p for p in lookup(m[2]) if p.country == country.country) or (country,)
     if _OFFICE.search(part):
         words = _OFFICE.sub(" ", part).split()
         for size in range(min(len(words), 4), 0, -1):
@@ -388,7 +395,7 @@ def _split_city_list(piece: str) -> list[str]:
     parts = [p.strip() for p in piece.split(",") if p.strip()]
     if len(parts) < 2:
         return [piece]
-    options = [_candidates(p) for p in parts]
+    options = [_candidates(p, i) for i, p in enumerate(parts)]  # "Redmond, WA" is one place
     if not all(any(c.kind in ("municipality", "locality") for c in cands) for cands in options):
         return [piece]
     if any(_may_nest(x, y) for a, b in itertools.pairwise(options) for x in a for y in b):
