@@ -296,6 +296,7 @@ def test_every_belgian_and_luxembourg_name_stays_at_home():
             continue
         for name in entry["names"]:
             got = {loc["country_code"] for loc in parse_locations(name)}
+            assert got, name
             if not got <= {"BE", "LU"}:
                 moved[name] = got
             if entry["country"] == "BE":
