@@ -29,7 +29,7 @@ TITLES = {
         ("Onderhoudstechnicus (m/v/x) - ploegen", "7233"),
         ("Boekhouder (m/v/x) - Aalst", "3313"),
         ("Administratief medewerker aankoop - interim met optie vast", "3323"),
-        ("Zorgkundige woonzorgcentrum", "5321"),
+        ("Zorgkundige (m/v/x) - woonzorgcentrum Gent", "5321"),
         ("Verpleegkundige (m/v/x) - intensieve zorg", "2221"),
         ("Kok (m/v/x) - restaurant Leuven", "5120"),
         ("Poetshulp dienstencheques - regio Lier", "9111"),

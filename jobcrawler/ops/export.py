@@ -69,6 +69,20 @@ def job_record(job: Job) -> dict[str, Any]:
     return record
 
 
+def item_record(item: dict[str, Any]) -> dict[str, Any]:
+    """A normalised item (as the pipelines leave it) as an export object, through the same
+    columns as a stored ad. A feed knows no database: ``first_seen`` is null, ``last_seen`` is
+    the crawl time, ``status`` is open."""
+    from jobcrawler.normalize.dates import parse_datetime_utc
+    from jobcrawler.storage.upsert import row_from_item
+
+    job = Job(**row_from_item(item))
+    crawled = item.get("crawled_at")
+    job.last_seen = parse_datetime_utc(crawled) if isinstance(crawled, str) else None
+    job.status = "open"
+    return job_record(job)
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
