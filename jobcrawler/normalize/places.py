@@ -188,7 +188,8 @@ def _postcode_index() -> dict[str, tuple[Place, ...]]:
 
 
 def lookup(name: str) -> tuple[Place, ...]:
-    """Every gazetteer entry one of whose names is ``name`` (case, accents and dashes ignored)."""
+    """Every gazetteer entry, subdivision and world city one of whose names is ``name`` (case,
+    accents and dashes ignored; words about a place skipped when the name is not found with them)."""
     key = fold(name)
     if key in _not_places():
         return ()
