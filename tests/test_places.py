@@ -171,6 +171,11 @@ WORLD = [
     ("Dublin 2, Ireland", [("Dublin", None, None, None, "IE")]),
     ("London EC2A 4BX, United Kingdom", [("London", None, None, "GB-ENG", "GB")]),
     ("Berlin, BE", [("Berlin", None, "DE-BE", None, "DE")]),  # SmartRecruiters' region code
+    # European towns over 5,000: Belgium's neighbours; a small town's name never takes a city's
+    ("Baarle-Nassau", [("Baarle-Nassau", None, "NL-NB", None, "NL")]),
+    ("Vaals", [("Vaals", None, "NL-LI", None, "NL")]),
+    ("Cologne", [("Köln", None, "DE-NW", None, "DE")]),
+    ("None", []),  # a form's empty value, also a town in Piedmont
 ]
 
 

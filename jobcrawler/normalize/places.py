@@ -7,7 +7,8 @@ The names come from two generated tables:
   and cantons with ISO 3166-2 codes, and every country's name in 36 languages (CLDR) with its ISO
   3166-1 alpha-2 and alpha-3 codes;
 - the world table (``jobcrawler/data/world.tsv``, built by ``scripts/build_world.py``, read by
-  :mod:`jobcrawler.normalize.world`): GeoNames' cities over 15,000 inhabitants elsewhere, and the
+  :mod:`jobcrawler.normalize.world`): GeoNames' cities over 15,000 inhabitants elsewhere (European
+  towns over 5,000), and the
   first-level subdivisions of the US, Canada, Australia, the Netherlands, Germany, Switzerland,
   Austria (``province_code``), France and the UK (``region_code``).
 
