@@ -203,8 +203,10 @@ class _Matcher:
                     local: dict[int, list[int]]) -> set[int]:
         found: set[int] = set()
         for key in keys:
-            found.update(stored.get(key, ())[-MAX_PER_KEY:])
-            found.update(local.get(key, ())[-MAX_PER_KEY:])
+            if key in stored:
+                found.update(stored[key][-MAX_PER_KEY:])
+            if key in local:
+                found.update(local[key][-MAX_PER_KEY:])
         return found
 
     def _lookup(self, keys: set[int]) -> dict[int, list[int]]:
