@@ -174,4 +174,6 @@ def _last_results(db: str | None) -> dict[str, Any]:
     except CommandError as exc:
         if exc.status == EXIT_USAGE:
             raise
+        if "no database" not in str(exc):  # never run is right for a database not made yet
+            print(f"jobcrawler: last results unknown: {exc}", file=sys.stderr)
     return last
