@@ -79,6 +79,8 @@ def _print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
+    for problem in getattr(result, "problems", []):
+        print(problem)
     if result.record_error:
         print(result.record_error)
     skipped = sum(1 for s in result.sites if s.status == "skipped")
@@ -106,7 +108,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
     try:
         with RunLock(engine, wait=args.wait):
-            result = run_sites(sites, args.mode, args.db, extra)
+            if getattr(args, "scrapyd", None):
+                result = _scrapyd_call("crawl", sites, args.scrapyd, args.db, extra)
+            else:
+                result = run_sites(sites, args.mode, args.db, extra)
     except LockHeld as exc:
         raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
                            EXIT_LOCKED) from None
@@ -117,6 +122,27 @@ def cmd_run(args: argparse.Namespace) -> int:
                            EXIT_NOTHING_RAN) from None
     _print_summary(result)
     return result.exit_status
+
+
+def _scrapyd_call(name: str, *args: Any) -> Any:
+    """A function of :mod:`jobcrawler.ops.scrapyd`; its errors become clean command errors."""
+    try:
+        from jobcrawler.ops import scrapyd
+    except ImportError:
+        raise CommandError("Scrapyd support needs the scale extra: pip install 'jobcrawler[scale]'",
+                           2) from None
+    try:
+        return getattr(scrapyd, name)(*args)
+    except scrapyd.ScrapydError as exc:
+        raise CommandError(str(exc), exc.status) from None
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Build the egg and add it to Scrapyd nodes."""
+    urls = _scrapyd_call("node_urls", args.url)
+    for url, spiders in _scrapyd_call("deploy", urls).items():
+        print(f"{url}: jobcrawler deployed ({len(spiders)} spiders)")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -279,12 +305,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crawl", parents=[run_opts], help="crawl the live sites (the cron job)",
                        description="Crawl every configured site (or those named) live, politely, "
                        "into the database. Example: jobcrawler crawl --log-file logs/crawl.log")
+    p.add_argument("--scrapyd", metavar="URL[,URL...]",
+                   help="run each site as a job on these Scrapyd nodes (jobcrawler deploy first); "
+                   "needs a PostgreSQL --db that every node reaches")
     p.set_defaults(func=cmd_run, mode="crawl")
     p = sub.add_parser("record", parents=[run_opts], help="crawl live and save responses as fixtures",
                        description="Crawl sites live and save every response under "
                        "fixtures/<site>/ for later replay. Example: jobcrawler record vivid")
     p.add_argument("--fixtures", metavar="DIR", help="fixture folder (default: fixtures)")
     p.set_defaults(func=cmd_run, mode="record")
+
+    p = sub.add_parser("deploy", help="put the project on Scrapyd nodes",
+                       description="Build the project's egg (scrapyd-client) and add it to each "
+                       "Scrapyd node, for jobcrawler crawl --scrapyd. Run it in the project folder. "
+                       "Example: jobcrawler deploy http://node1:6800,http://node2:6800")
+    p.add_argument("url", metavar="URL[,URL...]")
+    p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines or CSV",
                        description="Write stored ads in the export schema. "
