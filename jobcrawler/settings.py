@@ -4,9 +4,13 @@ Grouped as in Scrapy's own ``default_settings.py``: enabling flags first, each d
 Everything here can be overridden per run with ``-s NAME=VALUE`` or by the ``jobcrawler`` command.
 """
 
+import os
+
 BOT_NAME = "jobcrawler"
 SPIDER_MODULES = ["jobcrawler.spiders"]
 NEWSPIDER_MODULE = "jobcrawler.spiders"
+# scrapy parse URL: the URL's site is the spider's base_url unless -a says otherwise.
+COMMANDS_MODULE = "jobcrawler.commands"
 
 # --- jobcrawler --------------------------------------------------------------------------------
 # Database URL; None means $JOBCRAWLER_DB_URL, then a SQLite file jobcrawler.db in the working folder.
@@ -17,8 +21,9 @@ JOBCRAWLER_SITES = None
 JOBCRAWLER_STORE_BATCH_SIZE = 500
 # ...or every this many seconds, whichever comes first (a killed crawl loses at most that much).
 JOBCRAWLER_STORE_FLUSH_SECONDS = 30
-# Where items go that could not be written (database down): one JSON Lines file per run.
-JOBCRAWLER_SPOOL_DIR = "spool"
+# Where items go that could not be written (database down): one JSON Lines file per run
+# ($JOBCRAWLER_SPOOL_DIR, else spool/ in the working folder; created when needed).
+JOBCRAWLER_SPOOL_DIR = os.environ.get("JOBCRAWLER_SPOOL_DIR") or "spool"
 # A clean run that saw fewer ads than this share of the last clean run of the same site closes none.
 JOBCRAWLER_CLOSE_MIN_RATIO = 0.5
 # Health checks (jobcrawler/monitors.py): a crawl that drops more than this share of its ads...
@@ -30,7 +35,8 @@ JOBCRAWLER_FIELD_MIN_SHARE = 0.5
 JOBCRAWLER_REPLAY = False
 # Record: fetch live and save every response as a fixture under JOBCRAWLER_FIXTURES_DIR.
 JOBCRAWLER_RECORD = False
-JOBCRAWLER_FIXTURES_DIR = "fixtures"
+# The fixture folder: $JOBCRAWLER_FIXTURES_DIR, else fixtures/ in the working folder.
+JOBCRAWLER_FIXTURES_DIR = os.environ.get("JOBCRAWLER_FIXTURES_DIR") or "fixtures"
 # Incremental re-crawl: a known ad the site says is unchanged (sitemap lastmod, posting date) is
 # not fetched again, only recorded as seen; every ad is fetched again after this many days anyway.
 JOBCRAWLER_INCREMENTAL = True
@@ -63,6 +69,7 @@ ITEM_PIPELINES = {
 ADDONS = {
     "jobcrawler.addons.UserAgentAddon": 0,
     "jobcrawler.replay.ReplayAddon": 10,
+    "jobcrawler.feeds.FeedAddon": 20,  # feeds (-o/-O) never get the stubs of unchanged ads
 }
 
 EXTENSIONS = {
@@ -110,6 +117,13 @@ DEPTH_LIMIT = 50
 
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
+# scrapy crawl SPIDER -O ads.jsonl / ads.csv / ads.json writes the export schema (jobcrawler.feeds).
+FEED_EXPORTERS = {
+    "jsonl": "jobcrawler.feeds.AdJsonLinesExporter",
+    "jsonlines": "jobcrawler.feeds.AdJsonLinesExporter",
+    "json": "jobcrawler.feeds.AdJsonExporter",
+    "csv": "jobcrawler.feeds.AdCsvExporter",
+}
 LOG_LEVEL = "INFO"
 # Dropped items are logged with their reason at INFO, without the whole item.
 LOG_FORMATTER = "jobcrawler.logformatter.JobLogFormatter"

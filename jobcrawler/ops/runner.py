@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.defer import Deferred, DeferredList, DeferredSemaphore
 
 from jobcrawler.monitors import stat_sum
+from jobcrawler.ops.command import EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
@@ -29,12 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Exit statuses of ``jobcrawler crawl`` / ``replay`` (documented in the README).
-EXIT_OK = 0
-EXIT_SITES_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOTHING_RAN = 3
-EXIT_LOCKED = 4
 
 #: Site crawls at a time per CPU when ``JOBCRAWLER_SITES_AT_ONCE`` is not set (see settings.py).
 SITES_PER_CPU = 8
@@ -115,6 +111,11 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
     process = _SiteProcess(settings)
+    # Installed here, not by the first site's crawler (as CrawlerProcess.create_crawler would): a
+    # site whose spider cannot even be created must not leave the other sites without a reactor.
+    if (settings.getbool("TWISTED_REACTOR_ENABLED", True) and settings["TWISTED_REACTOR"]
+            and not is_reactor_installed()):
+        install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     results = []
     runnable = []
     fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
@@ -134,10 +135,8 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     # Pending requests wait on disk, not in memory (a 50,000-URL sitemap), in a folder per site
     # that lives for this site's crawl only: nothing (not even the dupefilter) carries over.
     queues = tempfile.TemporaryDirectory(prefix="jobcrawler-queues-")
-    reactor_ready = False
 
     def crawl_site(site: Site, spider_cls: type[Spider], result: SiteResult) -> Deferred[Any] | None:
-        nonlocal reactor_ready
         if process.stopping:
             result.problems.append("not started: the run was stopped")
             return None
@@ -146,9 +145,7 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
             jobdir = Path(queues.name) / site.name
             site_settings.set("JOBDIR", str(jobdir), "cmdline")
-        # the first crawler installs the reactor, as CrawlerProcess.create_crawler would
-        crawler = Crawler(spider_cls, site_settings, init_reactor=not reactor_ready)
-        reactor_ready = True
+        crawler = Crawler(spider_cls, site_settings)  # the reactor is installed above
         deferred = process.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
         # read the figures now and let the crawler go: memory stays flat however many sites
@@ -177,7 +174,10 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
 
 def _site_done(_: Any, crawler: Crawler, result: SiteResult, jobdir: Path | None) -> None:
     """A site's crawl ended: its figures and status from its stats; its queue folder removed."""
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # "not set yet": the spider could not even be created
+        stats = {}
     problems = stats.get("jobcrawler/problems")
     result.requests = stats.get("downloader/request_count", 0)
     result.items = stats.get("jobcrawler/store/seen", 0)

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from jobcrawler.ops.runner import EXIT_NOTHING_RAN, EXIT_USAGE, RunResult, SiteResult, crawl_settings
+from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError
+from jobcrawler.ops.runner import RunResult, SiteResult, crawl_settings
 from jobcrawler.ops.runrecord import finish_run, start_run
 from jobcrawler.storage.db import database_url, open_database, session_factory
 from jobcrawler.storage.models import RunSite
@@ -49,14 +50,24 @@ _RESERVED = {"project", "spider", "setting", "jobid", "_version", "priority"}
 _LOCAL_ONLY = {"JOBCRAWLER_SITES", "JOBCRAWLER_PROGRESS", "JOBCRAWLER_FIXTURES_DIR", "JOBDIR"}
 
 
-class ScrapydError(RuntimeError):
+class ScrapydError(CommandError):
     """A node cannot be used (not reachable, project not deployed, egg not built); nothing ran."""
 
-    status = EXIT_NOTHING_RAN
+    def __init__(self, message: str, status: int = EXIT_NOTHING_RAN) -> None:
+        super().__init__(message, status)
+
+
+def _require_scale() -> None:
+    try:
+        import scrapyd_client  # noqa: F401
+    except ImportError:
+        raise ScrapydError("Scrapyd support needs the scale extra: pip install 'jobcrawler[scale]'",
+                           EXIT_USAGE) from None
 
 
 def _client(url: str, timeout: float) -> Any:
     """A scrapyd-client ``ScrapydClient`` whose requests give up after ``timeout`` seconds."""
+    _require_scale()
     import requests
     from scrapyd_client.pyclient import HEADERS, ScrapydClient, _process_response
 
@@ -82,9 +93,8 @@ def node_urls(value: str) -> list[str]:
     urls = [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if not urls or bad:
-        error = ScrapydError(f"Scrapyd nodes are http(s) URLs separated by commas, not {value!r}")
-        error.status = EXIT_USAGE
-        raise error
+        raise ScrapydError(f"Scrapyd nodes are http(s) URLs separated by commas, not {value!r}",
+                           EXIT_USAGE)
     return urls
 
 
@@ -343,10 +353,8 @@ def crawl(sites: list[Site], nodes: str, db_url: str | None,
     """``jobcrawler crawl --scrapyd URL[,URL...]``: check the nodes and the database, then crawl."""
     urls = node_urls(nodes)
     if database_url(db_url).startswith("sqlite"):
-        error = ScrapydError("--scrapyd needs a PostgreSQL database that every node reaches "
-                             "(--db postgresql://...)")
-        error.status = EXIT_USAGE
-        raise error
+        raise ScrapydError("--scrapyd needs a PostgreSQL database that every node reaches "
+                           "(--db postgresql://...)", EXIT_USAGE)
     check_nodes(urls)
     return run_sites_scrapyd(sites, urls, db_url, extra_settings)
 
@@ -375,6 +383,7 @@ def build_egg(folder: Path, target: Path) -> Path:
 def deploy(urls: list[str], version: str | None = None, timeout: float = 60.0) -> dict[str, list[str]]:
     """Build the egg once and add it to every node as a new version of the project; the spiders each
     node lists afterwards, by node."""
+    _require_scale()
     import requests
 
     version = version or str(int(time.time()))
@@ -394,3 +403,10 @@ def deploy(urls: list[str], version: str | None = None, timeout: float = 60.0) -
                 raise ScrapydError(f"{url} refused the egg: {answer.get('message', answer)}")
             spiders[url] = _client(url, timeout).spiders(PROJECT)
     return spiders
+
+
+def cmd_deploy(args: Any) -> int:
+    """``jobcrawler deploy URL[,URL...]``: build the egg and add it to each node."""
+    for url, spiders in deploy(node_urls(args.url)).items():
+        print(f"{url}: jobcrawler deployed ({len(spiders)} spiders)")
+    return 0
