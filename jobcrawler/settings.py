@@ -96,6 +96,12 @@ TELNETCONSOLE_ENABLED = False
 
 # --- Robustness ----------------------------------------------------------------------------------
 RETRY_ENABLED = True
+# Scrapy's HTTP/1.1 handler, with a close that cannot fire its Deferred twice (a CRITICAL
+# AlreadyCalledError traceback per site when many sites close on a busy event loop).
+DOWNLOAD_HANDLERS = {
+    "http": "jobcrawler.downloadhandlers.HTTP11DownloadHandler",
+    "https": "jobcrawler.downloadhandlers.HTTP11DownloadHandler",
+}
 # Scrapy's retry middleware, replaced by one that honours Retry-After on 429 and 503.
 DOWNLOADER_MIDDLEWARES = {
     "jobcrawler.middlewares.DownloadErrorMiddleware": 40,

@@ -61,3 +61,29 @@ def test_max_overlap() -> None:
     t = [datetime(2026, 1, 1, 0, 0, s) for s in range(6)]
     assert max_overlap([(t[0], t[2]), (t[1], t[3]), (t[2], t[4])]) == 2  # end before start at t2
     assert max_overlap([(t[0], t[5]), (t[1], t[2]), (t[3], t[4])]) == 2
+
+
+def test_download_handler_close_never_fires_twice() -> None:
+    """Scrapy's handler schedules ``d.callback`` one second after closing its pool and cancels it
+    only when the awaiting coroutine resumes; on a busy event loop the timed call ran first and
+    Twisted logged AlreadyCalledError (one traceback per site closed, at 1,000 sites)."""
+    from twisted.internet.defer import Deferred, succeed
+
+    from jobcrawler.downloadhandlers import _fire_once
+
+    fired: Deferred[None] = succeed(None)
+    _fire_once(fired)  # the pool closed first: nothing happens
+    hanging: Deferred[None] = Deferred()
+    _fire_once(hanging)  # the pool never closed: the handler gives up
+    assert hanging.called
+
+
+def test_every_http_crawl_uses_the_handler(monkeypatch) -> None:
+    from scrapy.utils.misc import load_object
+
+    from jobcrawler.downloadhandlers import HTTP11DownloadHandler
+    from jobcrawler.ops.runner import crawl_settings
+
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")  # as jobcrawler's main() does
+    handlers = crawl_settings("crawl", "sqlite://").getdict("DOWNLOAD_HANDLERS")
+    assert load_object(handlers["http"]) is load_object(handlers["https"]) is HTTP11DownloadHandler
