@@ -3,6 +3,7 @@ site crawled, no traceback (the small version of benchmarks/many_sites.py)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from datetime import datetime
@@ -45,6 +46,8 @@ def test_sites_at_once_bounds_the_crawls_and_every_site_is_crawled(tmp_path: Pat
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM jobs").fetchone() == (48, 48)
         rows = con.execute("SELECT started_at, finished_at FROM run_sites").fetchall()
+        stats = [json.loads(row[0]) for row in con.execute("SELECT stats FROM run_sites")]
+    assert all(s.get("scheduler/enqueued/disk") for s in stats)  # each site its own disk queue
     assert len(rows) == sites
     overlap = max_overlap([(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in rows])
     assert 2 <= overlap <= 3

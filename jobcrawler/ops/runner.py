@@ -140,12 +140,11 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         if process.stopping:
             result.problems.append("not started: the run was stopped")
             return None
-        site_settings = settings.copy()
+        crawler = Crawler(spider_cls, settings)  # its own copy; the reactor is installed above
         jobdir = None
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
             jobdir = Path(queues.name) / site.name
-            site_settings.set("JOBDIR", str(jobdir), "cmdline")
-        crawler = Crawler(spider_cls, site_settings)  # the reactor is installed above
+            crawler.settings.set("JOBDIR", str(jobdir), "cmdline")
         deferred = process.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
         # read the figures now and let the crawler go: memory stays flat however many sites
