@@ -56,6 +56,9 @@ JOBCRAWLER_SCRAPYD_JOB_TIMEOUT = 6 * 3600
 # jobcrawler crawl/replay keep each site's pending requests on disk (a temporary JOBDIR per
 # site and run) instead of in memory.
 JOBCRAWLER_DISK_QUEUE = True
+# Duplicate clusters: at the end of a crawl/replay run, cluster its new and changed ads
+# (jobcrawler.dedup; `jobcrawler dedup` does the same by hand).
+JOBCRAWLER_DEDUP = True
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 

@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.add_argument("--country", type=_country, metavar="CC",
                    help="only ads whose first location is in this country (ISO code, e.g. BE)")
+    p.add_argument("--unique", action="store_true",
+                   help="one row per duplicate cluster: its canonical ad with copies and sources")
     p.set_defaults(func="jobcrawler.ops.export_cmd:cmd_export")
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
@@ -135,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "changes are recorded in job_changes. Example: jobcrawler renormalize --source vivid")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.set_defaults(func="jobcrawler.ops.db_cmd:cmd_renormalize")
+
+    from jobcrawler.ops import dedup_cmd
+
+    dedup_cmd.add_parser(sub, [db_opt, wait_opt])
 
     p = sub.add_parser("db", parents=[db_opt], help="schema migrations",
                        description="upgrade: migrate the database to the newest schema; "

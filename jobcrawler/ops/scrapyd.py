@@ -31,7 +31,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError
-from jobcrawler.ops.runner import RunResult, SiteResult, crawl_settings
+from jobcrawler.ops.runner import RunResult, SiteResult, _cluster, crawl_settings
 from jobcrawler.ops.runrecord import finish_run, start_run
 from jobcrawler.storage.db import database_url, open_database, session_factory
 from jobcrawler.storage.models import RunSite
@@ -335,6 +335,8 @@ def run_sites_scrapyd(sites: list[Site], urls: list[str], db_url: str | None,
     for result in results:
         if result.problems:
             result.status = "failed"
+    if settings.getbool("JOBCRAWLER_DEDUP", True):  # as a local run does, once the sites are in
+        _cluster(engine, run_id, results)
     failed = [r.site for r in results if r.status == "failed"]
     message = "; ".join([*coordinator.problems, *([f"failed: {', '.join(failed)}"] if failed else [])])
     record_error = None
