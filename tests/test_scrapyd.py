@@ -3,16 +3,10 @@ deployed to both with jobcrawler deploy) crawl loopback sites into one PostgreSQ
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -31,52 +25,9 @@ SETTINGS = ["-s", "JOBCRAWLER_SCRAPYD_POLL_SECONDS=0.3", "-s", "JOBCRAWLER_SCRAP
             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.load(response)
-
-
-@contextmanager
-def scrapyd_node(folder: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A Scrapyd node in ``folder`` (its own config, eggs, logs), in a process group of its own."""
-    folder.mkdir(parents=True)
-    port = free_port()
-    (folder / "scrapyd.conf").write_text(
-        f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\nmax_proc = 2\npoll_interval = 0.2\n"
-        f"eggs_dir = {folder / 'eggs'}\nlogs_dir = {folder / 'logs'}\ndbs_dir = {folder / 'dbs'}\n")
-    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    proc = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=folder, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get_json(f"{url}/daemonstatus.json")
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"Scrapyd did not start in {folder}") from None
-                time.sleep(0.2)
-        yield url, proc
-    finally:
-        with_group(proc, signal.SIGKILL)
-
-
-def with_group(proc: subprocess.Popen, sig: int) -> None:
-    """Send ``sig`` to the node and its jobs (its process group)."""
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
-    proc.wait()
-
-
 def finished_jobs(url: str) -> int:
+    from scrapyd_bench import get_json
+
     return len(get_json(f"{url}/listjobs.json?project=jobcrawler")["finished"])
 
 
@@ -106,6 +57,7 @@ def test_two_nodes_crawl_sites_into_postgres_and_a_dead_node_is_reported(
     """Each job is a Python process (about 2.5 s of CPU): 12 sites in the default run, the issue's
     40 with ``pytest -m soak``."""
     from many_sites import server, write_registry
+    from scrapyd_bench import get_json, kill_group, scrapyd_node
 
     ads = 3
     with ExitStack() as stack:
@@ -146,7 +98,7 @@ def test_two_nodes_crawl_sites_into_postgres_and_a_dead_node_is_reported(
         while not get_json(f"{url_a}/listjobs.json?project=jobcrawler")["running"]:
             assert time.monotonic() < deadline, "node A never ran a job"
             time.sleep(0.1)
-        with_group(node_a, signal.SIGKILL)
+        kill_group(node_a)
         stdout, stderr = crawl.communicate(timeout=240)
         assert crawl.returncode == 1, stdout + stderr
         assert f"Scrapyd node {url_a} stopped answering" in stdout

@@ -382,16 +382,17 @@ def build_egg(folder: Path, target: Path) -> Path:
     return target
 
 
-def deploy(urls: list[str], version: str | None = None, timeout: float = 60.0) -> dict[str, list[str]]:
-    """Build the egg once and add it to every node as a new version of the project; the spiders each
-    node lists afterwards, by node."""
+def deploy(urls: list[str], version: str | None = None, timeout: float = 60.0,
+           egg: Path | None = None) -> dict[str, list[str]]:
+    """Build the egg once (or take ``egg``) and add it to every node as a new version of the
+    project; the spiders each node lists afterwards, by node."""
     _require_scale()
     import requests
 
     version = version or str(int(time.time()))
     spiders = {}
     with tempfile.TemporaryDirectory(prefix="jobcrawler-egg-") as tmp:
-        egg = build_egg(project_folder(), Path(tmp) / f"{PROJECT}-{version}.egg")
+        egg = egg or build_egg(project_folder(), Path(tmp) / f"{PROJECT}-{version}.egg")
         for url in urls:
             try:
                 with egg.open("rb") as fh:
