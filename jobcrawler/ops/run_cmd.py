@@ -113,6 +113,8 @@ def print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
+    for problem in result.problems:  # beyond one site (a Scrapyd node that stopped answering)
+        print(problem)
     if result.record_error:
         print(result.record_error)
     skipped = sum(1 for s in result.sites if s.status == "skipped")
@@ -169,7 +171,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     sites, extra = run_arguments(args)
     try:  # each site's crawl takes that site's lock (jobcrawler.extensions.SiteLifecycle)
-        result = run_sites(sites, args.mode, args.db, extra)
+        if getattr(args, "scrapyd", None):  # each site a job on Scrapyd nodes
+            from jobcrawler.ops.scrapyd import crawl
+
+            result = crawl(sites, args.scrapyd, args.db, extra)
+        else:
+            result = run_sites(sites, args.mode, args.db, extra)
     except SQLAlchemyError as exc:  # the database failed while the run was being recorded
         raise database_failed(exc, args.db) from None
     add_broken(result, args.broken)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +16,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet.defer import Deferred, DeferredList, DeferredSemaphore
 
 from jobcrawler.monitors import site_errors, stat_sum
 from jobcrawler.ops.command import EXIT_LOCKED, EXIT_OK, EXIT_SITES_FAILED
@@ -21,12 +25,16 @@ from jobcrawler.storage.db import database_url, open_database
 from jobcrawler.storage.lifecycle import end_run, start_run
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.settings import Settings
 
     from jobcrawler.sites import Site
 
 logger = logging.getLogger(__name__)
 
+
+#: Site crawls at a time per CPU when ``JOBCRAWLER_SITES_AT_ONCE`` is not set (see settings.py).
+SITES_PER_CPU = 8
 
 
 @dataclass
@@ -58,13 +66,16 @@ class RunResult:
     sites: list[SiteResult]
     #: Why the run's end could not be recorded (the database failed at the end), if it could not.
     record_error: str | None = None
+    #: What went wrong beyond one site's crawl (a Scrapyd node that stopped answering).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def exit_status(self) -> int:
         ran = [s for s in self.sites if s.status != "skipped"]
-        if ran and all(s.status == "locked" for s in ran):
+        if ran and all(s.status == "locked" for s in ran) and not self.problems:
             return EXIT_LOCKED  # nothing could run: every site is being crawled by another process
-        failed = any(s.status in ("failed", "locked") for s in self.sites) or self.record_error
+        failed = (any(s.status in ("failed", "locked") for s in self.sites) or self.record_error
+                  or self.problems)
         return EXIT_SITES_FAILED if failed else EXIT_OK
 
 
@@ -79,9 +90,25 @@ def crawl_settings(mode: str, db_url: str | None, extra: dict[str, Any] | None =
     return settings
 
 
+def sites_at_once(settings: Settings) -> int:
+    """How many site crawls run at a time: ``JOBCRAWLER_SITES_AT_ONCE``, else a number per CPU."""
+    return max(1, settings.getint("JOBCRAWLER_SITES_AT_ONCE")
+               or SITES_PER_CPU * (os.cpu_count() or 1))
+
+
+class _SiteProcess(CrawlerProcess):
+    """A ``CrawlerProcess`` that remembers being stopped (Ctrl-C), so that queued sites do not start."""
+
+    stopping = False
+
+    def stop(self) -> Deferred[Any]:
+        self.stopping = True
+        return super().stop()
+
+
 @dataclass
 class _Run:
-    """One run being carried out: its record, settings and crawlers."""
+    """One run being carried out: its record, its settings, its sites."""
 
     engine: Any
     run_id: int
@@ -89,28 +116,29 @@ class _Run:
     settings: Settings
     queues: tempfile.TemporaryDirectory[str]
     results: list[SiteResult] = field(default_factory=list)
-    crawlers: list[tuple[Site, Crawler, SiteResult]] = field(default_factory=list)
+    started: bool = False
 
 
 def run_sites(sites: list[Site], mode: str, db_url: str | None,
               extra_settings: dict[str, Any] | None = None) -> RunResult:
-    """Crawl ``sites`` concurrently in this process's own reactor; one site's failure never stops
-    the others.
+    """Crawl ``sites``, at most :func:`sites_at_once` at a time, the next starting as one ends;
+    one site's failure never stops the others. Each site's crawl takes that site's lock.
 
     Raises the database's error when the database cannot be opened (nothing could run).
     """
     run = _begin(sites, mode, db_url, extra_settings)
     settings = run.settings
-    process = CrawlerProcess(settings)
+    process = _SiteProcess(settings)
     # Installed here, not by the first site's crawler (as CrawlerProcess.create_crawler would): a
     # site whose spider cannot even be created must not leave the other sites without a reactor.
     if (settings.getbool("TWISTED_REACTOR_ENABLED", True) and settings["TWISTED_REACTOR"]
             and not is_reactor_installed()):
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
-    _schedule(run, process, sites, mode)
+    everything = _schedule(run, process, sites, mode)
     try:
-        if run.crawlers:
-            process.start()
+        if not everything.called:
+            everything.addBoth(_stop_reactor)
+            process.start(stop_after_crawl=False)
     finally:
         run.queues.cleanup()
     return _end(run)
@@ -120,10 +148,9 @@ async def run_sites_async(sites: list[Site], mode: str, db_url: str | None,
                           extra_settings: dict[str, Any] | None = None) -> RunResult:
     """:func:`run_sites` inside a reactor that is already running (the tests, an application)."""
     run = _begin(sites, mode, db_url, extra_settings)
-    runner = CrawlerRunner(run.settings)
-    _schedule(run, runner, sites, mode)
+    everything = _schedule(run, CrawlerRunner(run.settings), sites, mode)
     try:
-        await maybe_deferred_to_future(runner.join())
+        await maybe_deferred_to_future(everything)
     finally:
         run.queues.cleanup()
     return _end(run)
@@ -136,13 +163,15 @@ def _begin(sites: list[Site], mode: str, db_url: str | None,
     settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
     # Pending requests wait on disk, not in memory (a 50,000-URL sitemap), in a folder per site
-    # that lives for this run only: nothing (not even the dupefilter) carries over to the next.
+    # that lives for this site's crawl only: nothing (not even the dupefilter) carries over.
     queues = tempfile.TemporaryDirectory(prefix="jobcrawler-queues-")
     return _Run(engine=engine, run_id=run_id, lock=run_lock, settings=settings, queues=queues)
 
 
-def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str) -> None:
+def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str) -> Deferred[Any]:
+    """Every runnable site's crawl, at most :func:`sites_at_once` at a time; fires when all ended."""
     settings = run.settings
+    runnable = []
     fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
     for site in sites:
         result = SiteResult(site=site.name, platform=site.platform)
@@ -156,45 +185,34 @@ def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str) ->
         except KeyError:
             result.problems.append(f"no spider named {site.platform!r}")
             continue
-        site_settings = settings.copy()
+        runnable.append((site, spider_cls, result))
+    run.started = bool(runnable)
+
+    def crawl_site(site: Site, spider_cls: type[Spider], result: SiteResult) -> Deferred[Any] | None:
+        if getattr(runner, "stopping", False):
+            result.problems.append("not started: the run was stopped")
+            return None
+        crawler = Crawler(spider_cls, settings)  # its own copy; the reactor is installed already
+        jobdir = None
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
-            site_settings.set("JOBDIR", str(Path(run.queues.name) / site.name), "cmdline")
-        crawler = Crawler(spider_cls, site_settings)  # the reactor is installed already
-        run.crawlers.append((site, crawler, result))
+            jobdir = Path(run.queues.name) / site.name
+            crawler.settings.set("JOBDIR", str(jobdir), "cmdline")
         deferred = runner.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
+        # read the figures now and let the crawler go: memory stays flat however many sites
+        deferred.addBoth(_site_done, crawler, result, jobdir)
+        return deferred
+
+    semaphore = DeferredSemaphore(sites_at_once(settings))
+    return DeferredList([semaphore.run(crawl_site, *args).addErrback(_site_failed, args[2])
+                         for args in runnable])
 
 
 def _end(run: _Run) -> RunResult:
-    for _site, crawler, result in run.crawlers:
-        try:
-            stats = crawler.stats.get_stats()
-        except RuntimeError:  # "not set yet": the spider could not even be created
-            stats = {}
-        problems = stats.get("jobcrawler/problems")
-        result.requests = stats.get("downloader/request_count", 0)
-        result.items = stats.get("jobcrawler/store/seen", 0)
-        result.new = stats.get("jobcrawler/store/new", 0)
-        result.updated = stats.get("jobcrawler/store/updated", 0)
-        result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
-        result.closed = stats.get("jobcrawler/closed", 0)
-        result.dropped = stat_sum(stats, "jobcrawler/dropped/")
-        result.errors = site_errors(stats)
-        result.seconds = stats.get("elapsed_time_seconds", 0.0)
-        if stats.get("jobcrawler/locked"):
-            result.status = "locked"
-            result.problems.append("another process is crawling this site: not crawled")
-            continue
-        if problems is None:  # the run record never finished: the crawl itself broke
-            result.problems.append("the crawl did not finish")
-        else:
-            result.problems.extend(problems)
-        if stats.get("jobcrawler/run/unrecorded"):
-            result.problems.append("the database could not record this crawl")
-        result.status = "ok" if not result.problems else "failed"
-    if run.crawlers and run.settings.getbool("JOBCRAWLER_DEDUP", True):
-        _cluster(run.engine, run.run_id, run.results)
-    failed = [r.site for r in run.results if r.status in ("failed", "locked")]
+    results = run.results
+    if run.started and run.settings.getbool("JOBCRAWLER_DEDUP", True):
+        _cluster(run.engine, run.run_id, results)
+    failed = [r.site for r in results if r.status in ("failed", "locked")]
     record_error = None
     try:
         end_run(run.engine, run.run_id, run.lock, status="failed" if failed else "ok",
@@ -202,7 +220,45 @@ def _end(run: _Run) -> RunResult:
     except SQLAlchemyError as exc:  # left "running": the next run marks it interrupted
         record_error = f"the end of run {run.run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
-    return RunResult(run_id=run.run_id, sites=run.results, record_error=record_error)
+    return RunResult(run_id=run.run_id, sites=results, record_error=record_error)
+
+
+def _site_done(_: Any, crawler: Crawler, result: SiteResult, jobdir: Path | None) -> None:
+    """A site's crawl ended: its figures and status from its stats; its queue folder removed."""
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # "not set yet": the spider could not even be created
+        stats = {}
+    problems = stats.get("jobcrawler/problems")
+    result.requests = stats.get("downloader/request_count", 0)
+    result.items = stats.get("jobcrawler/store/seen", 0)
+    result.new = stats.get("jobcrawler/store/new", 0)
+    result.updated = stats.get("jobcrawler/store/updated", 0)
+    result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
+    result.closed = stats.get("jobcrawler/closed", 0)
+    result.dropped = stat_sum(stats, "jobcrawler/dropped/")
+    result.errors = site_errors(stats)
+    result.seconds = stats.get("elapsed_time_seconds", 0.0)
+    if jobdir is not None:
+        shutil.rmtree(jobdir, ignore_errors=True)
+    if stats.get("jobcrawler/locked"):
+        result.status = "locked"
+        result.problems.append("another process is crawling this site: not crawled")
+        return
+    if problems is None:  # the run record never finished: the crawl itself broke
+        result.problems.append("the crawl did not finish")
+    else:
+        result.problems.extend(problems)
+    if stats.get("jobcrawler/run/unrecorded"):
+        result.problems.append("the database could not record this crawl")
+    result.status = "ok" if not result.problems else "failed"
+
+
+def _stop_reactor(_: Any) -> None:
+    from twisted.internet import reactor
+
+    with contextlib.suppress(RuntimeError):  # already stopping (Ctrl-C)
+        reactor.stop()
 
 
 def _cluster(engine: Any, run_id: int, results: list[SiteResult]) -> None:
