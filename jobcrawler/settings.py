@@ -102,6 +102,14 @@ JOBCRAWLER_SITE_MAX_SECONDS = 4 * 3600
 # Sitemap indexes are followed this many levels deep; a deeper one is reported and not followed.
 JOBCRAWLER_SITEMAP_MAX_DEPTH = 3
 
+# --- One crawl per site at a time ------------------------------------------------------------------
+# A site's crawl takes the site's lock (jobcrawler.storage.lock); when another process holds it, wait
+# this many seconds for it (jobcrawler crawl --wait), then report the site as locked.
+JOBCRAWLER_LOCK_WAIT = 0
+# How often a PostgreSQL lock's connection is checked (a lost connection loses the lock: it is taken
+# again, or the crawl stops as lock_lost); 0 checks only before closing anything.
+JOBCRAWLER_LOCK_CHECK_SECONDS = 60
+
 # --- Politeness ----------------------------------------------------------------------------------
 # USER_AGENT is "jobcrawler/VERSION (+JOBCRAWLER_CONTACT)" (jobcrawler.addons.UserAgentAddon)
 # unless set here or with -s USER_AGENT=...

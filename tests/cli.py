@@ -61,24 +61,24 @@ def in_reactor(coroutine: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _as_a_command(env: dict[str, str] | None, stdin: str | None
+def _as_a_command(env: dict[str, str] | None, stdin: str | None, cwd: Path | None = None
                   ) -> Iterator[tuple[io.StringIO, io.StringIO]]:
-    """stdout/stderr captured, stdin given, the working folder at the repository root, ``env``
-    added to the environment, and the root logger as it was afterwards."""
+    """stdout/stderr captured, stdin given, the working folder ``cwd`` (the repository root by
+    default), ``env`` added to the environment, and the root logger as it was afterwards."""
     root = logging.getLogger()
     # handlers another in-process command left on streams that are gone (a test's capsys)
     root.handlers[:] = [h for h in root.handlers
                         if not getattr(getattr(h, "stream", None), "closed", False)]
     handlers, level = list(root.handlers), root.level
     out, err = io.StringIO(), io.StringIO()
-    cwd = Path.cwd()
-    os.chdir(ROOT)
+    before = Path.cwd()
+    os.chdir(cwd or ROOT)
     try:
         with mock.patch.dict(os.environ, env or {}), contextlib.redirect_stdout(out), \
                 contextlib.redirect_stderr(err), mock.patch("sys.stdin", io.StringIO(stdin or "")):
             yield out, err
     finally:
-        os.chdir(cwd)
+        os.chdir(before)
         for handler in root.handlers:
             if handler not in handlers:
                 handler.close()
@@ -86,12 +86,14 @@ def _as_a_command(env: dict[str, str] | None, stdin: str | None
         root.setLevel(level)
 
 
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    """``jobcrawler ARGS`` (a crawl runs in the session's reactor, see :func:`reactor`)."""
-    if args[0] in CRAWL_VERBS and "--help" not in args:
-        return in_reactor(crawl(*args, env=env))
-    with _as_a_command(env, stdin) as (out, err):
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+        cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``jobcrawler ARGS`` in the folder ``cwd`` (the repository root by default). A local crawl
+    runs in the session's reactor (see :func:`reactor`); ``--scrapyd`` crawls run no reactor."""
+    if (args[0] in CRAWL_VERBS and "--help" not in args
+            and not any(a.startswith("--scrapyd") for a in args)):
+        return in_reactor(crawl(*args, env=env, cwd=cwd))
+    with _as_a_command(env, stdin, cwd) as (out, err):
         try:
             status = cli.main(list(args))
         except SystemExit as exc:  # --help, a usage error
@@ -99,10 +101,11 @@ def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
     return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
-async def crawl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+async def crawl(*args: str, env: dict[str, str] | None = None,
+                cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """``jobcrawler replay|crawl|record ARGS``: as ``cli.main`` and ``run_cmd.cmd_run`` do it, with
     :func:`run_sites_async` in the running reactor."""
-    with _as_a_command(env, None) as (out, err):
+    with _as_a_command(env, None, cwd) as (out, err):
         os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")
         try:
             parsed = cli.build_parser().parse_args(list(args))

@@ -42,7 +42,8 @@ def test_command_table_matches_the_verbs() -> None:
 
 def test_exit_statuses_are_the_documented_ones() -> None:
     for status, words in [(EXIT_SITES_FAILED, "some sites failed"), (EXIT_USAGE, "wrong usage"),
-                          (EXIT_NOTHING_RAN, "nothing could run"), (EXIT_LOCKED, "another run holds the lock")]:
+                          (EXIT_NOTHING_RAN, "nothing could run"),
+                          (EXIT_LOCKED, "nothing could run because every site is being crawled")]:
         assert f"`{status}` {words}" in README, (status, words)
 
 
