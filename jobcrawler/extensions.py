@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import task
 
 from jobcrawler import signals as jc_signals
@@ -149,8 +149,6 @@ class SiteLifecycle:
             self.problems.append("the site's lock was lost to another process")
             self.stats.set_value("jobcrawler/lock_lost", 1)
             if self.crawler.engine is not None:
-                from scrapy.utils.defer import deferred_from_coro
-
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
 
     def describe(self, exc: BaseException) -> str:
