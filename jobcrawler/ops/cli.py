@@ -121,17 +121,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write stored ads in the export schema."""
-    from jobcrawler.ops.export import iter_jobs, write_export
+    from jobcrawler.ops.export import iter_jobs, write_export, write_xlsx
+    from jobcrawler.ops.runner import EXIT_USAGE
 
+    if args.format == "xlsx" and not args.output:
+        raise CommandError("--format xlsx needs --output FILE", EXIT_USAGE)
     engine = _engine(args.db)
     records = iter_jobs(engine, status=args.status, since=args.since, source=args.source,
-                        country=args.country)
-    if args.output:
+                        country=args.country, province=args.province, region=args.region,
+                        names=args.names)
+    fmt = "csv" if args.excel else args.format
+    if args.format == "xlsx":
+        count = write_xlsx(records, args.output)
+        print(f"{count} ad(s) written to {args.output}", file=sys.stderr)
+    elif args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
-            count = write_export(records, out, args.format)
+            count = write_export(records, out, fmt, excel=args.excel)
         print(f"{count} ad(s) written to {args.output}", file=sys.stderr)
     else:
-        write_export(records, sys.stdout, args.format)
+        write_export(records, sys.stdout, fmt, excel=args.excel)
     return 0
 
 
@@ -286,16 +294,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fixtures", metavar="DIR", help="fixture folder (default: fixtures)")
     p.set_defaults(func=cmd_run, mode="record")
 
-    p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines or CSV",
-                       description="Write stored ads in the export schema. "
-                       "Example: jobcrawler export --format csv --output ads.csv --country BE")
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines, CSV or xlsx",
+                       description="Write stored ads: JSON Lines in the export schema, or a flat "
+                       "table with one row per ad (CSV, xlsx). "
+                       "Example: jobcrawler export --format csv --excel --output ads.csv --province BE-VOV")
+    p.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for Excel on a Belgian/French/Dutch machine: UTF-8 BOM, ';', decimal commas")
+    p.add_argument("--names", choices=("en", "nl", "fr", "de"), default="en",
+                   help="language of the province, region and country names (default: en)")
     p.add_argument("--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--status", choices=("open", "closed", "all"), default="open")
     p.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="only ads first seen on or after this day")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
-    p.add_argument("--country", metavar="CC", help="only ads whose first location is in this country")
+    p.add_argument("--country", metavar="CC", help="only ads with a location in this country (BE)")
+    p.add_argument("--province", metavar="CODE", help="only ads with a location in this province (BE-VOV)")
+    p.add_argument("--region", metavar="CODE", help="only ads with a location in this region (BE-VLG)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",

@@ -160,3 +160,22 @@ class JobChange(Base):
     reason: Mapped[str] = mapped_column(String(16))  # crawl renormalize
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     """field -> [old value, new value]"""
+
+
+class JobLocation(Base):
+    """One of an ad's locations (``jobs.locations`` as rows), so every place an ad names counts:
+    "Gent, Antwerpen" is two rows. Kept in step with ``jobs.locations`` by the upsert."""
+
+    __tablename__ = "job_locations"
+    __table_args__ = (UniqueConstraint("job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """0 for the ad's first location (the one flattened into ``jobs``), then 1, 2..."""
+    city: Mapped[str | None] = mapped_column(String(255))
+    municipality: Mapped[str | None] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    province_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    country_code: Mapped[str | None] = mapped_column(String(2), index=True)

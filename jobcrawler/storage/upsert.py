@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, case, select, text, update
+from sqlalchemy import String, case, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from jobcrawler.items import RAW_FIELDS
-from jobcrawler.storage.models import Job, JobChange
+from jobcrawler.storage.models import Job, JobChange, JobLocation
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,9 @@ CONTENT_COLUMNS: tuple[str, ...] = (
 VOLATILE_RAW = ("crawled_at",)
 _LENGTHS = {c.name: c.type.length for c in Job.__table__.columns
             if isinstance(c.type, String) and c.type.length}
+#: The columns of a ``job_locations`` row taken from one location object, with their lengths.
+LOCATION_COLUMNS = {c.name: c.type.length for c in JobLocation.__table__.columns
+                    if isinstance(c.type, String)}
 
 
 @dataclass
@@ -214,6 +217,31 @@ def _record_changes(session: Session, source: str, batch: Mapping[str, Mapping[s
     return existing, changed_ids
 
 
+def location_rows(job_id: int, locations: Any) -> list[dict[str, Any]]:
+    """The ``job_locations`` rows of one ad's ``locations`` (text values only, cut to length)."""
+    if not isinstance(locations, list):
+        return []
+    return [{"job_id": job_id, "position": i,
+             **{k: loc[k][:n] if isinstance(loc.get(k), str) else None
+                for k, n in LOCATION_COLUMNS.items()}}
+            for i, loc in enumerate(x for x in locations if isinstance(x, dict))]
+
+
+def sync_locations(session: Session, source: str, batch: Mapping[str, Mapping[str, Any]]) -> None:
+    """Rewrite the ``job_locations`` rows of the ads of ``batch`` (source_id -> row) from their
+    ``locations``; call it after those rows were written."""
+    if not batch:
+        return
+    ids = {sid: job_id for sid, job_id in session.execute(
+        select(Job.source_id, Job.id).where(Job.source == source, Job.source_id.in_(list(batch))))}
+    if not ids:
+        return
+    session.execute(delete(JobLocation).where(JobLocation.job_id.in_(list(ids.values()))))
+    values = [v for sid, job_id in ids.items() for v in location_rows(job_id, batch[sid].get("locations"))]
+    if values:
+        session.execute(insert(JobLocation), values)
+
+
 def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: datetime | None = None,
                    reason: str = "renormalize") -> BatchResult:
     """Rewrite the content of ads already stored, keeping their lifecycle (seen times, status).
@@ -233,6 +261,8 @@ def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: dat
                    for sid, r in existing.items() if r.id in changed]
         if updates:
             session.execute(update(Job), updates)
+            sync_locations(session, source, {sid: batch[sid] for sid, r in existing.items()
+                                             if r.id in changed})
         result.updated += len(updates)
         result.unchanged += len(existing) - len(updates)
     return result
@@ -292,6 +322,8 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
         if values:
             # Core executemany on the session's connection: one prepared statement for the batch
             session.connection().execute(_upsert_statement(session.get_bind().dialect.name), values)
+            sync_locations(session, source, {sid: row for sid, row in batch.items()
+                                             if sid not in unchanged_keys})
     _refresh_statistics(session, result.new)
     return result
 
