@@ -143,6 +143,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report (jobcrawler.ops.report)."""
+    import importlib.util
+
+    from jobcrawler.ops.report import build_report
+    from jobcrawler.ops.runner import EXIT_NOTHING_RAN, EXIT_USAGE
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise CommandError("jobcrawler report draws with matplotlib: pip install 'jobcrawler[report]'",
+                           EXIT_NOTHING_RAN)
+    engine = _engine(args.db)
+    try:
+        page = build_report(engine, since=args.since, until=args.until, names=args.names)
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    Path(args.output).write_text(page, encoding="utf-8")
+    print(f"report written to {args.output}", file=sys.stderr)
+    return 0
+
+
 def cmd_normalize(args: argparse.Namespace) -> int:
     """JSON Lines of raw items on stdin -> one normalised object per line on stdout."""
     from jobcrawler.ops.normalize_cmd import normalize_stream
@@ -312,6 +332,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", metavar="CODE", help="only ads with a location in this province (BE-VOV)")
     p.add_argument("--region", metavar="CODE", help="only ads with a location in this region (BE-VLG)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", parents=[db_opt], help="write an HTML report with charts (one file)",
+                       description="Write one self-contained HTML file (charts inline, works offline) "
+                       "on the ads online in a period and the sites' health; every chart has its "
+                       "numbers and a CSV link. Example: jobcrawler report --since 2026-10-01 "
+                       "--output report.html")
+    p.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="first day (default: 8 weeks before --until)")
+    p.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD", help="last day (default: today)")
+    p.add_argument("--names", choices=("en", "nl", "fr", "de"), default="en",
+                   help="language of province and region names")
+    p.add_argument("--output", "-o", metavar="FILE", default="report.html", help="default: report.html")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
                        description="Read raw items as JSON Lines on stdin and write one normalised "
