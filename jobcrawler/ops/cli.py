@@ -163,6 +163,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_browse(args: argparse.Namespace) -> int:
+    """Open the database in datasette (jobcrawler.ops.browse)."""
+    from jobcrawler.ops.browse import BrowseError, serve, sqlite_path
+    from jobcrawler.ops.runner import EXIT_NOTHING_RAN
+    from jobcrawler.storage.db import database_url
+
+    try:
+        path = sqlite_path(database_url(args.db))
+        _engine(args.db)  # migrated to the current schema first
+        serve(path, args.host, args.port)
+    except BrowseError as exc:
+        raise CommandError(str(exc), EXIT_NOTHING_RAN) from None
+    return 0
+
+
 def cmd_normalize(args: argparse.Namespace) -> int:
     """JSON Lines of raw items on stdin -> one normalised object per line on stdout."""
     from jobcrawler.ops.normalize_cmd import normalize_stream
@@ -345,6 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="language of province and region names")
     p.add_argument("--output", "-o", metavar="FILE", default="report.html", help="default: report.html")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("browse", parents=[db_opt], help="browse the database in datasette",
+                       description="Serve the (SQLite) database with datasette: facets on province, "
+                       "contract, language, occupation, source and status, column descriptions and "
+                       "canned queries. Needs the browse extra. Example: jobcrawler browse --port 8001")
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="default: 8001")
+    p.set_defaults(func=cmd_browse)
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
                        description="Read raw items as JSON Lines on stdin and write one normalised "

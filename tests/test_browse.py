@@ -1,0 +1,101 @@
+"""jobcrawler browse: datasette on the database with the shipped metadata, built and queried in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from jobcrawler.ops.browse import BrowseError, _template, datasette_app, metadata, sqlite_path
+from jobcrawler.storage.db import open_database, session_factory
+from jobcrawler.storage.upsert import row_from_item, upsert_jobs
+from tests.conftest import ROOT
+from tests.test_cli import run
+
+pytest.importorskip("datasette")
+
+T0 = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)
+
+
+def _ad(source_id: str, province: str, contract: str, languages: list[str]) -> dict:
+    return {"source": "acme", "source_id": source_id, "url": f"https://acme.test/{source_id}",
+            "title": "Data Engineer", "contract_type": contract, "languages_required": languages,
+            "locations": [{"raw": "x", "city": None, "municipality": None, "postcode": None,
+                           "province_code": province, "region_code": "BE-VLG", "country_code": "BE"},
+                          {"raw": "y", "city": None, "municipality": None, "postcode": None,
+                           "province_code": "BE-VAN", "region_code": "BE-VLG", "country_code": "BE"}]}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "ads.db"
+    engine = open_database(f"sqlite:///{path}")
+    with session_factory(engine).begin() as session:
+        upsert_jobs(session, [row_from_item(_ad("1", "BE-VOV", "permanent", ["nl", "fr"])),
+                              row_from_item(_ad("2", "BE-VOV", "temporary", ["nl"])),
+                              row_from_item(_ad("3", "BE-WLG", "permanent", ["fr"]))], None, T0)
+    engine.dispose()
+    return path
+
+
+def _get(app, path: str) -> dict:
+    async def fetch() -> dict:
+        response = await app.client.get(path)
+        assert response.status_code == 200, (path, response.text[:500])
+        return response.json()
+
+    return asyncio.run(fetch())
+
+
+def test_datasette_with_metadata(db: Path) -> None:
+    app = datasette_app(db)
+    data = _get(app, "/ads/jobs.json?_shape=objects&_size=0")
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)  # shape differs between datasette versions
+    by_value = {name: {str(r["value"]): r["count"] for r in f["results"]} for name, f in facets.items()}
+    assert by_value["province_code"] == {"BE-VOV": 2, "BE-WLG": 1}
+    assert by_value["contract_type"] == {"permanent": 2, "temporary": 1}
+    assert by_value["languages_required"] == {"nl": 2, "fr": 2}
+    assert {"source", "status"} <= set(by_value)
+    assert "isco_code" not in by_value  # not in this database: left out, not an error
+
+    rows = _get(app, "/ads/open_ads_per_province_every_location.json?_shape=array")
+    assert {r["province_code"]: r["count(DISTINCT l.job_id)"] for r in rows} == {
+        "BE-VOV": 2, "BE-WLG": 1, "BE-VAN": 3}
+    rows = _get(app, "/ads/changes_of_one_ad.json?_shape=array&source=acme&source_id=1")
+    assert rows == []
+
+    served = _get(app, "/-/metadata.json")
+    jobs = served["databases"]["ads"]["tables"]["jobs"]
+    assert "One row per ad" in jobs["description"]
+    assert jobs["columns"]["province_code"].startswith("First location")
+
+
+def test_canned_queries_are_the_readme_examples() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sql\n(.*?)```", readme, re.DOTALL)[1]
+    sqlite_part = block.split("-- the same on PostgreSQL")[0]
+    statements = [" ".join(s.split()) for s in re.sub(r"--[^\n]*", "", sqlite_part).split(";") if s.strip()]
+    queries = _template()["databases"]["jobcrawler"]["queries"]
+    canned = {" ".join(q["sql"].rstrip(";").split()) for q in queries.values()}
+    assert statements and set(statements) <= canned
+
+
+def test_metadata_names_the_file_and_describes_only_present_columns(db: Path) -> None:
+    data = metadata(db)
+    assert list(data["databases"]) == ["ads"]
+    jobs = data["databases"]["ads"]["tables"]["jobs"]
+    assert "cluster_id" not in jobs["columns"] and "title" in jobs["columns"]
+
+
+def test_only_sqlite_files(tmp_path: Path) -> None:
+    with pytest.raises(BrowseError, match="SQLite files only"):
+        sqlite_path("postgresql+psycopg://u@127.0.0.1/x")
+    with pytest.raises(BrowseError, match="no database file"):
+        sqlite_path(f"sqlite:///{tmp_path / 'none.db'}")
+    result = run("browse", "--db", "postgresql+psycopg://u:secret@127.0.0.1:1/x")
+    assert result.returncode == 3 and "SQLite files only" in result.stderr
+    assert "Traceback" not in result.stderr
