@@ -4,6 +4,7 @@ README's SQL examples as canned queries."""
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import sqlite3
@@ -71,3 +72,17 @@ def serve(path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     app = datasette_app(path)
     print(f"Browse {path} at http://{host}:{port}/{path.stem} (Ctrl+C stops)")
     uvicorn.run(app.app(), host=host, port=port, log_level="warning")
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    """``jobcrawler browse``: serve the database until interrupted."""
+    from jobcrawler.ops.command import EXIT_NOTHING_RAN, CommandError, open_engine
+    from jobcrawler.storage.db import database_url
+
+    try:
+        path = sqlite_path(database_url(args.db))
+        open_engine(args.db)  # migrated to the current schema first
+        serve(path, args.host, args.port)
+    except BrowseError as exc:
+        raise CommandError(str(exc), EXIT_NOTHING_RAN) from None
+    return 0

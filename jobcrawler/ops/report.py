@@ -10,6 +10,7 @@ online at some time in it (first seen before its end, not closed before its star
 
 from __future__ import annotations
 
+import argparse
 import csv
 import html
 import io
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, literal_column, select
 
+from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError, open_engine
 from jobcrawler.ops.placenames import place_name
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.models import Job, JobLocation, Run, RunSite
@@ -519,3 +521,22 @@ def build_report(engine: Engine, since: date | None = None, until: date | None =
     if period.since > period.until:
         raise ValueError(f"--since {period.since} is after --until {period.until}")
     return render_html(build_sections(engine, period, names), period, now)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``jobcrawler report``: write the HTML report to ``--output``."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise CommandError("jobcrawler report draws with matplotlib: pip install 'jobcrawler[report]'",
+                           EXIT_NOTHING_RAN)
+    engine = open_engine(args.db)
+    try:
+        page = build_report(engine, since=args.since, until=args.until, names=args.names)
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    Path(args.output).write_text(page, encoding="utf-8")
+    print(f"report written to {args.output}", file=sys.stderr)
+    return 0
