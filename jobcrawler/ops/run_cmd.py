@@ -46,15 +46,8 @@ def print_summary(result: Any) -> None:
     print(f"run {result.run_id}: {'ok' if result.exit_status == 0 else 'some sites failed'}{note}")
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """replay / crawl / record: run sites and print a summary."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.runner import run_sites
-
-    sites = load_selected_sites(args)
-    engine = open_engine(args.db)
+def run_settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings this command line sets (registry, ``-s NAME=VALUE``, fixtures)."""
     extra: dict[str, Any] = {"JOBCRAWLER_SITES": args.sites} if args.sites else {}
     extra["JOBCRAWLER_PROGRESS"] = sys.stderr.isatty() and not args.verbose
     for assignment in args.set or []:
@@ -64,9 +57,39 @@ def cmd_run(args: argparse.Namespace) -> int:
         extra[name] = value
     if getattr(args, "fixtures", None):
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
+    return extra
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """replay / crawl / record: run sites, print a summary; alert (JOBCRAWLER_NOTIFY) when the run
+    is not clean or nothing could run."""
+    from jobcrawler.ops import notify
+    from jobcrawler.ops.runner import crawl_settings
+
+    extra = run_settings_overrides(args)
+    settings = crawl_settings(args.mode, args.db, extra)
+    urls, always = notify.notify_urls(settings), notify.notify_always(settings)
+    try:
+        result = _run(args, extra)
+    except CommandError as exc:
+        notify.send(notify.failure_notice(str(exc), args.mode), urls)
+        raise
+    print_summary(result)
+    notify.send(notify.run_notice(result, args.mode, print_summary), urls, always)
+    return result.exit_status
+
+
+def _run(args: argparse.Namespace, extra: dict[str, Any]) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from jobcrawler.ops.lock import LockHeld, RunLock
+    from jobcrawler.ops.runner import run_sites
+
+    sites = load_selected_sites(args)
+    engine = open_engine(args.db)
     try:
         with RunLock(engine, wait=args.wait):
-            result = run_sites(sites, args.mode, args.db, extra)
+            return run_sites(sites, args.mode, args.db, extra)
     except LockHeld as exc:
         raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
                            EXIT_LOCKED) from None
@@ -75,5 +98,3 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         raise CommandError(f"the database failed: {error_message(exc, database_url(args.db))}",
                            EXIT_NOTHING_RAN) from None
-    print_summary(result)
-    return result.exit_status
