@@ -170,12 +170,14 @@ class JobLocation(Base):
     __table_args__ = (UniqueConstraint("job_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    # one index only, (job_id, position) of the unique constraint: it serves the joins and the
+    # per-ad look-ups of the filters, and every extra index slowed the storing of new ads
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     """0 for the ad's first location (the one flattened into ``jobs``), then 1, 2..."""
     city: Mapped[str | None] = mapped_column(String(255))
     municipality: Mapped[str | None] = mapped_column(String(255))
     postcode: Mapped[str | None] = mapped_column(String(10))
-    province_code: Mapped[str | None] = mapped_column(String(6), index=True)
-    region_code: Mapped[str | None] = mapped_column(String(6), index=True)
-    country_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(6))
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    country_code: Mapped[str | None] = mapped_column(String(2))

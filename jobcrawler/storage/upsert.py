@@ -33,6 +33,7 @@ CONTENT_COLUMNS: tuple[str, ...] = (
 VOLATILE_RAW = ("crawled_at",)
 _LENGTHS = {c.name: c.type.length for c in Job.__table__.columns
             if isinstance(c.type, String) and c.type.length}
+_LOCATIONS = JobLocation.__table__
 #: The columns of a ``job_locations`` row taken from one location object, with their lengths.
 LOCATION_COLUMNS = {c.name: c.type.length for c in JobLocation.__table__.columns
                     if isinstance(c.type, String)}
@@ -178,7 +179,9 @@ def _upsert_statement(dialect: str) -> Any:
         reopened_at=case((was_closed, excluded.last_seen), else_=Job.reopened_at),
         times_reopened=Job.times_reopened + case((was_closed, 1), else_=0),
     )
-    return stmt.on_conflict_do_update(index_elements=["source", "source_id"], set_=set_)
+    # the ids written are returned for their job_locations rows (one round trip, no look-up)
+    return (stmt.on_conflict_do_update(index_elements=["source", "source_id"], set_=set_)
+            .returning(Job.id, Job.source_id))
 
 
 _NUMERIC = {"salary_min": Decimal, "salary_max": Decimal, "hours_per_week": float}
@@ -227,19 +230,17 @@ def location_rows(job_id: int, locations: Any) -> list[dict[str, Any]]:
             for i, loc in enumerate(x for x in locations if isinstance(x, dict))]
 
 
-def sync_locations(session: Session, source: str, batch: Mapping[str, Mapping[str, Any]]) -> None:
-    """Rewrite the ``job_locations`` rows of the ads of ``batch`` (source_id -> row) from their
-    ``locations``; call it after those rows were written."""
-    if not batch:
-        return
-    ids = {sid: job_id for sid, job_id in session.execute(
-        select(Job.source_id, Job.id).where(Job.source == source, Job.source_id.in_(list(batch))))}
-    if not ids:
-        return
-    session.execute(delete(JobLocation).where(JobLocation.job_id.in_(list(ids.values()))))
-    values = [v for sid, job_id in ids.items() for v in location_rows(job_id, batch[sid].get("locations"))]
+def sync_locations(session: Session, rows: Mapping[int, Mapping[str, Any]],
+                   replace: Iterable[int] = ()) -> None:
+    """Write the ``job_locations`` rows of ads (``jobs.id`` -> their row) from their
+    ``locations``, first removing those of the ads in ``replace`` (ads whose content changed)."""
+    replace = list(replace)
+    connection = session.connection()  # Core statements: no ORM work per row
+    if replace:
+        connection.execute(delete(_LOCATIONS).where(_LOCATIONS.c.job_id.in_(replace)))
+    values = [v for job_id, row in rows.items() for v in location_rows(job_id, row.get("locations"))]
     if values:
-        session.execute(insert(JobLocation), values)
+        connection.execute(insert(_LOCATIONS), values)
 
 
 def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: datetime | None = None,
@@ -261,8 +262,7 @@ def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: dat
                    for sid, r in existing.items() if r.id in changed]
         if updates:
             session.execute(update(Job), updates)
-            sync_locations(session, source, {sid: batch[sid] for sid, r in existing.items()
-                                             if r.id in changed})
+            sync_locations(session, {u["id"]: u for u in updates}, replace=changed)
         result.updated += len(updates)
         result.unchanged += len(existing) - len(updates)
     return result
@@ -321,9 +321,10 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
                    "last_run_id": run_id} for sid, row in batch.items() if sid not in unchanged_keys]
         if values:
             # Core executemany on the session's connection: one prepared statement for the batch
-            session.connection().execute(_upsert_statement(session.get_bind().dialect.name), values)
-            sync_locations(session, source, {sid: row for sid, row in batch.items()
-                                             if sid not in unchanged_keys})
+            written = session.connection().execute(_upsert_statement(session.get_bind().dialect.name),
+                                                   values)
+            sync_locations(session, {job_id: batch[sid] for job_id, sid in written},
+                           replace=changed)  # the new ads have no location rows yet
     _refresh_statistics(session, result.new)
     return result
 

@@ -31,11 +31,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_locations')),
     sa.UniqueConstraint('job_id', 'position', name=op.f('uq_job_locations_job_id'))
     )
-    with op.batch_alter_table('job_locations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_job_locations_job_id'), ['job_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_job_locations_province_code'), ['province_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_job_locations_region_code'), ['region_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_job_locations_country_code'), ['country_code'], unique=False)
     _fill()
 
 
