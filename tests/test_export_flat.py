@@ -262,3 +262,19 @@ def test_place_names_rebuild_gives_the_committed_file() -> None:
     result = subprocess.run([sys.executable, "scripts/build_place_names.py", "--check"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def test_export_command_options(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    url = f"sqlite:///{tmp_path / 'ads.db'}"
+    store(open_database(url), [item("1", [GENT, ANTWERPEN]), item("2", [LIEGE])])
+    result = run("export", "--db", url, "--format", "xlsx")
+    assert result.returncode == 2 and "--output" in result.stderr
+    out = tmp_path / "ads.csv"
+    result = run("export", "--db", url, "--format", "csv", "--excel", "--names", "de", "--province", "BE-VAN",
+                 "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert [(r["source_id"], r["province_name"], r["region_name"]) for r in rows] == [
+        ("1", "Ostflandern", "Flämische Region")]

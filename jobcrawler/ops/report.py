@@ -230,13 +230,17 @@ class Ad:
     values: dict[str, Any]
 
 
+def _in_period(period: Period) -> tuple[Any, ...]:
+    """Ads online at some time in the period: first seen before its end, not closed before it."""
+    return (Job.first_seen < period.end, Job.closed_at.is_(None) | (Job.closed_at >= period.start))
+
+
 def _load_ads(engine: Engine, period: Period, extra: Sequence[str]) -> list[Ad]:
     columns = [Job.contract_type, Job.working_time, Job.remote, Job.languages_required, Job.employer,
                Job.agency, Job.salary_min, Job.salary_max, Job.salary_currency, Job.salary_period,
                *(literal_column(f"jobs.{name}").label(name) for name in extra)]
-    query = (select(Job.id, Job.source, Job.first_seen, Job.closed_at, Job.status, *columns)
-             .where(Job.first_seen < period.end)
-             .where((Job.closed_at.is_(None)) | (Job.closed_at >= period.start)))
+    query = select(Job.id, Job.source, Job.first_seen, Job.closed_at, Job.status, *columns).where(
+        *_in_period(period))
     with session_factory(engine)() as session:
         return [Ad(r.id, r.source, _utc(r.first_seen), _utc(r.closed_at), r.status,
                    {k: v for k, v in r._mapping.items()
@@ -244,20 +248,26 @@ def _load_ads(engine: Engine, period: Period, extra: Sequence[str]) -> list[Ad]:
                 for r in session.execute(query)]
 
 
-def _locations(engine: Engine, ids: set[int]) -> dict[int, list[tuple[str | None, str | None]]]:
+def _locations(engine: Engine, period: Period) -> dict[int, list[tuple[str | None, str | None]]]:
+    """(province, region) of every location of the ads in the period, by ad."""
     out: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
+    query = (select(JobLocation.job_id, JobLocation.province_code, JobLocation.region_code)
+             .join(Job, Job.id == JobLocation.job_id).where(*_in_period(period)))
     with session_factory(engine)() as session:
-        for job_id, province, region in session.execute(
-                select(JobLocation.job_id, JobLocation.province_code, JobLocation.region_code)):
-            if job_id in ids:
-                out[job_id].append((province, region))
+        for job_id, province, region in session.execute(query):
+            out[job_id].append((province, region))
     return out
+
+
+def _ranked(counter: Counter, top: int | None = None) -> list[tuple[Any, int]]:
+    """Largest first, ties by name: the same order on every database."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
 
 
 def _counts(values: Iterable[Any], top: int | None = None, unknown: str | None = "unknown") -> list[tuple[str, int]]:
     counter = Counter(v if v not in (None, "") else unknown for v in values)
     counter.pop(None, None)
-    return counter.most_common(top)
+    return _ranked(counter, top)
 
 
 # --- sections --------------------------------------------------------------------------------------
@@ -305,9 +315,9 @@ def place_section(ads: list[Ad], locations: dict[int, list[tuple[str | None, str
             "places abroad have no province. Ranked bars: no open boundary data is shipped for a map.")
     return Section("Where", [
         ranked_bars("ads_by_province", "Ads by province", "province",
-                    [(label(c), n) for c, n in provinces.most_common()], note=note),
+                    [(label(c), n) for c, n in _ranked(provinces)], note=note),
         ranked_bars("ads_by_region", "Ads by region", "region",
-                    [(label(c), n) for c, n in regions.most_common()]),
+                    [(label(c), n) for c, n in _ranked(regions)]),
     ])
 
 
@@ -453,7 +463,7 @@ def optional_columns(engine: Engine) -> list[str]:
 def build_sections(engine: Engine, period: Period, names: str = "en") -> list[Section]:
     extra = optional_columns(engine)
     ads = _load_ads(engine, period, extra)
-    locations = _locations(engine, {ad.id for ad in ads})
+    locations = _locations(engine, period)
     builders: list[Callable[[], Section]] = [
         lambda: weekly_section(ads, period), lambda: place_section(ads, locations, names),
         lambda: kind_section(ads, extra), lambda: who_section(ads),
