@@ -8,7 +8,10 @@ non-null answers that are right: a wrong value is worse than none).
 Rows with a ``batch`` were added together and measured once, before any rule was changed for
 them: ``--batch NAME`` prints that batch alone (its first run is the unbiased figure).
 
-Run: ``python scripts/precision.py [--show-errors] [--batch NAME]``
+A held-out set (``--data tests/data/places_heldout.jsonl``) is written like a batch but scored only
+once, at the end of the work it measures: nobody looks at its errors while fixing.
+
+Run: ``python scripts/precision.py [--show-errors] [--batch NAME] [--data FILE]``
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def predict(row: dict[str, Any]) -> Any:
         return dates.is_asap(raw)
     if field == "locations":
         return [f"{loc['city'] or ''}|{loc['province_code'] or ''}|{loc['region_code'] or ''}|"
-                f"{loc['country_code'] or ''}" for loc in places.parse_locations(raw)]
+                f"{loc['country_code'] or ''}" for loc in places.parse_locations(raw, context.get("country_hint"))]
     if field == "duration":
         return list(contracts.duration(raw))
     if field == "salary":
@@ -85,8 +88,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--batch", help="only the rows of this batch (e.g. 2026-11-25)")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="another labelled file, e.g. a held-out set (tests/data/places_heldout.jsonl)")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
     if args.batch:
         rows = [r for r in rows if r.get("batch") == args.batch]
     print(f"{len(rows)} labelled values ({sum('from' not in r for r in rows)} independent, "

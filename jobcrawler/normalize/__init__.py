@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jobcrawler.normalize import contracts, dates, experience, languages, places, salary, text
+from jobcrawler.normalize import contracts, dates, experience, languages, occupation, places, salary, text
 
 #: The normalised fields ``normalize_item`` returns.
 NORMALIZED_FIELDS = (
     "description_text", "description_html", "date_posted", "valid_through", "start_date", "start_asap", "locations",
     "contract_type", "duration_months", "duration_open_ended", "working_time", "hours_per_week",
     "remote", "languages_required", "ad_language", "salary", "experience_years_min",
+    "occupation",
 )
 
 
@@ -68,9 +69,9 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
 
     addresses = raw.get("address_raw")
     addresses = addresses if isinstance(addresses, list) else [addresses]
-    location_texts = [places.address_to_text(a) for a in addresses if isinstance(a, Mapping)]
-    location_texts += _as_list(raw.get("location_raw"))
-    locations = places.parse_locations([t for t in location_texts if t], country)
+    structured_places = [t for a in addresses if isinstance(a, Mapping) and (t := places.address_to_text(a))]
+    location_texts = structured_places + _as_list(raw.get("location_raw"))
+    locations = places.item_locations(structured_places, _as_list(raw.get("location_raw")), country)
 
     start_raw = _str(raw.get("start_date_raw"))
     start_asap = dates.is_asap(start_raw) if start_raw else None
@@ -83,6 +84,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         remote = "remote"
 
     structured_salary = raw.get("salary_structured")
+    ad_language = languages.ad_language(scanned)
     return {
         "description_text": description,
         "description_html": text.sanitize_html(raw_html),
@@ -101,11 +103,12 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
                                                    description=scanned),
         "remote": remote,
         "languages_required": languages.languages_required(scanned),
-        "ad_language": languages.ad_language(scanned),
+        "ad_language": ad_language,
         "salary": salary.parse_salary(
             _str(raw.get("salary_raw")),
             structured_salary if isinstance(structured_salary, Mapping) else None),
         "experience_years_min": experience.experience_years_min(scanned),
+        "occupation": occupation.classify(title, scanned, lang=ad_language),
     }
 
 

@@ -81,7 +81,7 @@ def cmd_browse(args: argparse.Namespace) -> int:
 
     try:
         path = sqlite_path(database_url(args.db))
-        open_engine(args.db)  # migrated to the current schema first
+        open_engine(args.db, create=False)  # migrated to the current schema first
         serve(path, args.host, args.port)
     except BrowseError as exc:
         raise CommandError(str(exc), EXIT_NOTHING_RAN) from None

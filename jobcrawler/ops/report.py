@@ -542,11 +542,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("matplotlib") is None:
         raise CommandError("jobcrawler report draws with matplotlib: pip install 'jobcrawler[report]'",
                            EXIT_NOTHING_RAN)
-    engine = open_engine(args.db)
-    try:
-        page = build_report(engine, since=args.since, until=args.until, names=args.names)
-    except ValueError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
+    period = Period.default(args.since, args.until)
+    if period.since > period.until:
+        raise CommandError(f"--since {period.since} is after --until {period.until}", EXIT_USAGE)
+    engine = open_engine(args.db, create=False)
+    page = build_report(engine, since=period.since, until=period.until, names=args.names)
     Path(args.output).write_text(page, encoding="utf-8")
     print(f"report written to {args.output}", file=sys.stderr)
     return 0
