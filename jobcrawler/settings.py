@@ -44,6 +44,9 @@ JOBCRAWLER_FULL_REFRESH_DAYS = 7
 # jobcrawler crawl/replay keep each site's pending requests on disk (a temporary JOBDIR per
 # site and run) instead of in memory.
 JOBCRAWLER_DISK_QUEUE = True
+# Duplicate clusters: at the end of a crawl/replay run, cluster its new and changed ads
+# (jobcrawler.dedup; `jobcrawler dedup` does the same by hand).
+JOBCRAWLER_DEDUP = True
 # Alerts (jobcrawler/ops/notify.py): apprise URLs that get the summary of a run that is not clean
 # (a site failed, nothing could run), e.g. ["mailto://user:pass@example.org", "slack://T/B/C"];
 # empty means $JOBCRAWLER_NOTIFY (URLs separated by spaces). Also sent after clean runs when

@@ -88,7 +88,7 @@ def test_migration_fills_job_locations_from_stored_ads(db_url: str) -> None:
     with engine.begin() as connection:  # back to before the table, ads kept
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0003")
+        command.downgrade(cfg, "0004")
     assert "job_locations" not in inspect(engine).get_table_names()
     upgrade(engine, "head")
     assert locations_of(engine) == {

@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only ads with a location in this country (ISO code, e.g. BE)")
     p.add_argument("--province", metavar="CODE", help="only ads with a location in this province (BE-VOV)")
     p.add_argument("--region", metavar="CODE", help="only ads with a location in this region (BE-VLG)")
+    p.add_argument("--unique", action="store_true",
+                   help="one row per duplicate cluster: its canonical ad with copies and sources")
     p.set_defaults(func="jobcrawler.ops.export_cmd:cmd_export")
 
     p = sub.add_parser("report", parents=[db_opt], help="write an HTML report with charts (one file)",
@@ -153,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "changes are recorded in job_changes. Example: jobcrawler renormalize --source vivid")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.set_defaults(func="jobcrawler.ops.db_cmd:cmd_renormalize")
+
+    from jobcrawler.ops import dedup_cmd
+
+    dedup_cmd.add_parser(sub, [db_opt, wait_opt])
 
     p = sub.add_parser("db", parents=[db_opt], help="schema migrations",
                        description="upgrade: migrate the database to the newest schema; "

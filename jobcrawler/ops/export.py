@@ -15,7 +15,7 @@ from sqlalchemy import Engine, exists, select
 
 from jobcrawler.ops.placenames import location_label, place_name
 from jobcrawler.storage.db import session_factory
-from jobcrawler.storage.models import Job, JobLocation
+from jobcrawler.storage.models import Cluster, Job, JobLocation
 
 #: The export schema, in order (README, "Export schema").
 EXPORT_FIELDS = (
@@ -25,7 +25,10 @@ EXPORT_FIELDS = (
     "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary",
     "experience_years_min", "description_text", "first_seen", "last_seen", "status", "closed_at",
     "isco_code", "esco_uri", "occupation_label",
+    "cluster_id", "is_canonical",
 )
+#: ``export --unique``: one row per duplicate cluster (its canonical ad), with its copies and sources.
+UNIQUE_FIELDS = (*EXPORT_FIELDS, "copies", "sources")
 #: The first location, flattened (added to every record; in the flat table instead of ``locations``).
 LOCATION_COLUMNS = ("city", "municipality", "postcode", "province_code", "province_name", "region_code",
                     "region_name", "country_code", "all_locations")
@@ -49,9 +52,10 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def job_record(job: Job, names: str = "en") -> dict[str, Any]:
-    """One ad as an export object: the nested schema, then the flat location and salary columns
-    (province and region names in ``names``: en, nl, fr or de)."""
+def job_record(job: Job, canonical_job_id: int | None = None, names: str = "en") -> dict[str, Any]:
+    """One ad as an export object (``canonical_job_id``: its cluster's canonical ad): the nested
+    schema, then the flat location and salary columns (province and region names in ``names``:
+    en, nl, fr or de)."""
     raw = job.raw or {}
     salary = None
     if job.salary_min is not None or job.salary_max is not None:
@@ -76,6 +80,8 @@ def job_record(job: Job, names: str = "en") -> dict[str, Any]:
         "first_seen": _timestamp(job.first_seen), "last_seen": _timestamp(job.last_seen),
         "status": job.status, "closed_at": _timestamp(job.closed_at),
         "isco_code": job.isco_code, "esco_uri": job.esco_uri, "occupation_label": job.occupation_label,
+        "cluster_id": job.cluster_id,
+        "is_canonical": None if job.cluster_id is None else job.id == canonical_job_id,
     }
     record.update(flat_location(record["locations"], names))
     record.update(salary_min=_number(job.salary_min), salary_max=_number(job.salary_max),
@@ -95,11 +101,12 @@ def flat_location(locations: list[dict[str, Any]], names: str = "en") -> dict[st
     return flat
 
 
-def flat_fields(extra: Iterable[str] = ()) -> list[str]:
-    """The columns of the flat table: the export schema with ``locations`` and ``salary`` spread
-    into their columns, then any ``extra`` record keys (columns other features add)."""
+def flat_fields(extra: Iterable[str] = (), base: Iterable[str] = EXPORT_FIELDS) -> list[str]:
+    """The columns of the flat table: ``base`` (the export schema) with ``locations`` and
+    ``salary`` spread into their columns, then any ``extra`` record keys (columns other features
+    add)."""
     fields: list[str] = []
-    for name in EXPORT_FIELDS:
+    for name in base:
         fields.extend(_FLATTENED.get(name, (name,)))
     return fields + [k for k in extra if k not in fields and k not in _FLATTENED]
 
@@ -107,7 +114,8 @@ def flat_fields(extra: Iterable[str] = ()) -> list[str]:
 def item_record(item: dict[str, Any]) -> dict[str, Any]:
     """A normalised item (as the pipelines leave it) as an export object, through the same
     columns as a stored ad. A feed knows no database: ``first_seen`` is null, ``last_seen`` is
-    the crawl time, ``status`` is open."""
+    the crawl time, ``status`` is open. Scrapy feeds keep the nested schema: the flat columns of
+    ``jobcrawler export`` are left out."""
     from jobcrawler.normalize.dates import parse_datetime_utc
     from jobcrawler.storage.upsert import row_from_item
 
@@ -115,7 +123,8 @@ def item_record(item: dict[str, Any]) -> dict[str, Any]:
     crawled = item.get("crawled_at")
     job.last_seen = parse_datetime_utc(crawled) if isinstance(crawled, str) else None
     job.status = "open"
-    return job_record(job)
+    record = job_record(job)
+    return {name: record[name] for name in EXPORT_FIELDS}
 
 
 def _iso(value: date | None) -> str | None:
@@ -129,7 +138,47 @@ def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,
 
     ``country``, ``province`` and ``region`` (ISO codes) match any of an ad's locations.
     """
-    query = select(Job).order_by(Job.source, Job.source_id)
+    query = _filtered(select(Job, Cluster.canonical_job_id), status, since, source, country,
+                      province, region)
+    with session_factory(engine)() as session:
+        rows = session.execute(query.order_by(Job.source, Job.source_id)
+                               .execution_options(yield_per=1000))
+        for job, canonical in rows:
+            yield job_record(job, canonical, names)
+
+
+def iter_unique(engine: Engine, status: str = "open", since: date | None = None,
+                source: str | None = None, country: str | None = None, province: str | None = None,
+                region: str | None = None, names: str = "en") -> Iterator[dict[str, Any]]:
+    """One export object per duplicate cluster among the ads matching the filters: its canonical
+    ad (else its earliest matching ad) with ``copies`` (matching ads in the cluster) and
+    ``sources``. Ads not clustered yet (``jobcrawler dedup``) are a cluster each."""
+    query = _filtered(select(Job, Cluster.canonical_job_id), status, since, source, country,
+                      province, region)
+    query = query.order_by(Job.cluster_id, Job.first_seen, Job.id).execution_options(yield_per=1000)
+    with session_factory(engine)() as session:
+        group: list[tuple[Job, int | None]] = []
+        for job, canonical in session.execute(query):
+            if group and (job.cluster_id is None or job.cluster_id != group[0][0].cluster_id):
+                yield _unique_record(group, names)
+                group = []
+            group.append((job, canonical))
+        if group:
+            yield _unique_record(group, names)
+
+
+def _unique_record(group: list[tuple[Job, int | None]], names: str = "en") -> dict[str, Any]:
+    canonical = group[0][1]
+    job = next((j for j, _ in group if j.id == canonical), group[0][0])
+    record = job_record(job, canonical, names)
+    record["copies"] = len(group)
+    record["sources"] = sorted({j.source for j, _ in group})
+    return record
+
+
+def _filtered(query: Any, status: str, since: date | None, source: str | None,
+              country: str | None, province: str | None = None, region: str | None = None) -> Any:
+    query = query.outerjoin(Cluster, Cluster.id == Job.cluster_id)
     if status != "all":
         query = query.where(Job.status == status)
     if since:
@@ -139,12 +188,10 @@ def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,
         query = query.where(Job.source == source)
     for column, value in ((JobLocation.country_code, country), (JobLocation.province_code, province),
                           (JobLocation.region_code, region)):
-        if value:
+        if value:  # any of the ad's locations (job_locations)
             query = query.where(exists().where(JobLocation.job_id == Job.id,
                                                column == value.strip().upper()))
-    with session_factory(engine)() as session:
-        for job in session.scalars(query.execution_options(yield_per=1000)):
-            yield job_record(job, names)
+    return query
 
 
 #: Characters that make a spreadsheet read a text cell as a formula (OWASP "CSV injection").
@@ -198,17 +245,17 @@ def flat_row(record: dict[str, Any], decimal_comma: bool = False) -> dict[str, A
 
 
 def write_export(records: Iterator[dict[str, Any]], out: IO[str], fmt: str = "jsonl",
-                 excel: bool = False) -> int:
+                 fields: Iterable[str] = EXPORT_FIELDS, excel: bool = False) -> int:
     """Write records as JSON Lines (the nested schema) or as a flat CSV, one line per ad;
     ``excel`` gives the CSV that Excel on a Belgian, French or Dutch machine opens in columns
     (UTF-8 byte order mark, ``;`` between cells, decimal commas)."""
     count = 0
     if fmt == "csv":
         first = next(records, None)
-        fields = flat_fields(first or ())
+        columns = flat_fields(first or (), fields)
         if excel:
             out.write("\ufeff")
-        writer = csv.DictWriter(out, fieldnames=fields, delimiter=";" if excel else ",",
+        writer = csv.DictWriter(out, fieldnames=columns, delimiter=";" if excel else ",",
                                 extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
         if first is None:
@@ -228,7 +275,7 @@ def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[di
     yield from rest
 
 
-def write_xlsx(records: Iterator[dict[str, Any]], path: str) -> int:
+def write_xlsx(records: Iterator[dict[str, Any]], path: str, fields: Iterable[str] = EXPORT_FIELDS) -> int:
     """Write records as an xlsx workbook (xlsxwriter): one row per ad, numbers as numbers,
     days and times as dates, booleans as booleans, text never read as a formula or a link."""
     import xlsxwriter
@@ -240,12 +287,12 @@ def write_xlsx(records: Iterator[dict[str, Any]], path: str) -> int:
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     first = next(records, None)
-    fields = flat_fields(first or ())
-    sheet.write_row(0, 0, fields, bold)
+    columns = flat_fields(first or (), fields)
+    sheet.write_row(0, 0, columns, bold)
     sheet.freeze_panes(1, 0)
     count = 0
     for count, record in enumerate(_chain(first, records) if first else (), start=1):
-        for col, key in enumerate(fields):
+        for col, key in enumerate(columns):
             value = record.get(key)
             if value is None:
                 continue

@@ -47,7 +47,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     says how many (also when none match)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from jobcrawler.ops.export import iter_jobs, write_export, write_xlsx
+    from jobcrawler.ops.export import (
+        EXPORT_FIELDS,
+        UNIQUE_FIELDS,
+        iter_jobs,
+        iter_unique,
+        write_export,
+        write_xlsx,
+    )
     from jobcrawler.storage.db import database_url, error_message
 
     path = _check_output(args.output) if args.output else None
@@ -59,18 +66,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CommandError(f"--excel is a kind of CSV, not {fmt}", EXIT_USAGE)
         fmt = "csv"
     engine = open_engine(args.db, create=False)
-    records = iter_jobs(engine, status=args.status, since=args.since, source=args.source,
-                        country=args.country, province=args.province, region=args.region,
-                        names=args.names)
+    unique = getattr(args, "unique", False)
+    records = (iter_unique if unique else iter_jobs)(
+        engine, status=args.status, since=args.since, source=args.source, country=args.country,
+        province=args.province, region=args.region, names=args.names)
+    fields = UNIQUE_FIELDS if unique else EXPORT_FIELDS
     tmp_name = None
     try:
         if path is None:
-            count = write_export(records, sys.stdout, fmt, excel=args.excel)
+            count = write_export(records, sys.stdout, fmt, fields, excel=args.excel)
         elif fmt == "xlsx":
             with tempfile.NamedTemporaryFile(delete=False, dir=path.parent or ".",
                                              prefix=f".{path.name}.", suffix=".part") as out:
                 tmp_name = out.name
-            count = write_xlsx(records, tmp_name)
+            count = write_xlsx(records, tmp_name, fields)
             os.replace(tmp_name, path)
             tmp_name = None
         else:  # written beside the target, renamed over it only when complete
@@ -78,7 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                                              dir=path.parent or ".", prefix=f".{path.name}.",
                                              suffix=".part") as out:
                 tmp_name = out.name
-                count = write_export(records, out, fmt, excel=args.excel)
+                count = write_export(records, out, fmt, fields, excel=args.excel)
             os.replace(tmp_name, path)
             tmp_name = None
     except SQLAlchemyError as exc:
@@ -93,7 +102,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"0 ads match{_filters(args)}{where}{unknown_source(engine, args.source)}",
               file=sys.stderr)
     elif path:
-        print(f"{count} ad(s){where}", file=sys.stderr)
+        print(f"{count} {'vacancies' if unique else 'ad(s)'}{where}", file=sys.stderr)
     return 0
 
 

@@ -111,3 +111,31 @@ def send(notice: Notice, urls: list[str], always: bool = False) -> bool:
     logger.error("Notification could not be sent to every URL (%d configured); see apprise's log",
                  len(urls))
     return False
+
+
+class RunAlerts:
+    """The alerts of one ``crawl`` / ``replay`` / ``record`` command: a context manager around the
+    part that can fail before anything runs (a :class:`CommandError` in it is sent, then raised),
+    and :meth:`finished` with the run's result. URLs come from the project settings (and the
+    environment) until :meth:`configure` gives the run's own (with its ``-s`` values)."""
+
+    def __init__(self, mode: str) -> None:
+        from scrapy.utils.project import get_project_settings
+
+        self.mode = mode
+        self.configure(get_project_settings())
+
+    def configure(self, settings: BaseSettings) -> None:
+        self.urls, self.always = notify_urls(settings), notify_always(settings)
+
+    def __enter__(self) -> RunAlerts:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        from jobcrawler.ops.command import CommandError
+
+        if isinstance(exc, CommandError):
+            send(failure_notice(str(exc), self.mode), self.urls)
+
+    def finished(self, result: Any, print_summary: Callable[[Any], None]) -> bool:
+        return send(run_notice(result, self.mode, print_summary), self.urls, self.always)

@@ -43,6 +43,8 @@ class SiteResult:
     closed: int = 0
     dropped: int = 0
     errors: int = 0
+    #: new ads that were copies of ads already known (jobcrawler.dedup)
+    copies: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -141,6 +143,8 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         if stats.get("jobcrawler/run/unrecorded"):
             result.problems.append("the database could not record this crawl")
         result.status = "ok" if not result.problems else "failed"
+    if crawlers and settings.getbool("JOBCRAWLER_DEDUP", True):
+        _cluster(engine, run_id, results)
     failed = [r.site for r in results if r.status == "failed"]
     record_error = None
     try:
@@ -150,6 +154,27 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         record_error = f"the end of run {run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
     return RunResult(run_id=run_id, sites=results, record_error=record_error)
+
+
+def _cluster(engine: Any, run_id: int, results: list[SiteResult]) -> None:
+    """Cluster the run's new and changed ads; a failure is logged, never fails the run (the next
+    run or ``jobcrawler dedup`` clusters what is left)."""
+    from sqlalchemy import select
+
+    from jobcrawler.dedup.store import cluster_ads
+    from jobcrawler.storage.db import session_factory
+    from jobcrawler.storage.models import RunSite
+
+    try:
+        cluster_ads(engine, run_id=run_id)
+        with session_factory(engine)() as session:
+            copies = dict(session.execute(select(RunSite.source, RunSite.new_copies)
+                                          .where(RunSite.run_id == run_id)).all())
+    except SQLAlchemyError as exc:
+        logger.error("Duplicate clustering failed (run jobcrawler dedup later): %s", exc)
+        return
+    for result in results:
+        result.copies = copies.get(result.site) or 0
 
 
 def _site_failed(failure: Any, result: SiteResult) -> None:
