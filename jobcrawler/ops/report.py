@@ -458,7 +458,7 @@ def duplicates_section(ads: list[Ad]) -> Section:
             ("ads with a duplicate elsewhere", copies), ("not clustered yet", unclustered)]
     note = (f"{len(clusters)} distinct vacancies among {len(ads)} ads; "
             f"{100 * copies / len(ads):.1f}% of ads have a duplicate." if ads else "")
-    return Section("Duplicates", [ranked_bars("duplicates", "Duplicate ads", "ads", rows, note=note)])
+    return Section("Duplicates", [ranked_bars("duplicates", "Duplicate ads", "which ads", rows, note=note)])
 
 
 def health_section(engine: Engine, period: Period) -> Section:
