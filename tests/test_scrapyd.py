@@ -128,6 +128,10 @@ class FakeNode:
 
     def schedule(self, project: str, spider: str, args: list[tuple[str, str]]) -> str:
         site = dict(args)["site"]
+        if site == "refused":
+            from scrapyd_client.exceptions import ErrorResponse
+
+            raise ErrorResponse("spider 'jsonld' not found")
         job_id = f"{site}-{len(self.scheduled)}"
         self.scheduled.append(site)
         self.running[job_id] = [site, self.ticks]
@@ -184,10 +188,12 @@ def test_coordinator_spreads_sites_and_reads_their_rows(sqlite_url: str) -> None
     coordinator, engine, run_id = _coordinator(sqlite_url)
     one, two = FakeNode(engine, run_id), FakeNode(engine, run_id)
     coordinator.nodes[0].client, coordinator.nodes[1].client = one, two
-    coordinator.run(SITES)
+    coordinator.run([*SITES, Site("refused", "jsonld", {})])
     assert one.scheduled == ["a"] and two.scheduled == ["b"]  # the least busy node first
-    assert [(r.status, r.items, r.new, r.seconds) for r in coordinator.results.values()] == [
+    assert [(r.status, r.items, r.new, r.seconds) for r in coordinator.results.values()][:2] == [
         ("ok", 2, 2, 1.5), ("ok", 2, 2, 1.5)]
+    assert coordinator.results["refused"].problems == [
+        "http://n1 refused the job: spider 'jsonld' not found"]  # a site's problem, not the node's
     assert coordinator.problems == []
 
 
