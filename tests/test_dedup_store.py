@@ -168,3 +168,29 @@ def test_dedup_command(db_url: str, capsys) -> None:
     assert "2 ad(s) clustered" in out and "1 copy of known ads" in out and "2 ad(s) in 1 cluster(s)" in out
     assert main(["dedup", "--db", db_url, "--rebuild"]) == 0
     assert "2 ad(s) clustered" in capsys.readouterr().out
+
+
+def test_export_gives_clusters_and_unique_gives_one_row_per_cluster(db_url: str) -> None:
+    from jobcrawler.ops.export import iter_jobs, iter_unique
+
+    engine = open_database(db_url)
+    store(engine, [item("careers", "c1"), item("careers", "c2", title="Boekhouder", description_text=OTHER)])
+    store(engine, [AGENCY_COPY], now=T0 + timedelta(hours=1))
+    assert [r["is_canonical"] for r in iter_jobs(engine)] == [None, None, None]  # not clustered yet
+    assert len(list(iter_unique(engine))) == 3
+    cluster_ads(engine)
+    records = {r["source_id"]: r for r in iter_jobs(engine)}
+    assert records["a1"]["cluster_id"] == records["c1"]["cluster_id"] != records["c2"]["cluster_id"]
+    assert (records["c1"]["is_canonical"], records["a1"]["is_canonical"]) == (True, False)
+    unique = {r["source_id"]: r for r in iter_unique(engine)}
+    assert set(unique) == {"c1", "c2"}
+    assert (unique["c1"]["copies"], unique["c1"]["sources"]) == (2, ["agency", "careers"])
+    assert [r["copies"] for r in iter_unique(engine, source="agency")] == [1]  # filters apply first
+
+
+def test_ads_without_text_or_title_are_clustered_alone(db_url: str) -> None:
+    engine = open_database(db_url)
+    store(engine, [item("careers", "c1", description_text=None, locations=[]),
+                   item("careers", "c2", title="?", description_text="x " * 60000)])
+    assert cluster_ads(engine).processed == 2
+    assert len(set(clusters(engine).values())) == 2

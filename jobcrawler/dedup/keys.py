@@ -34,6 +34,10 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "unsere ist sind sein bei als oder aus dass den dem des es auch wie nicht kein mehr"),
 }
 _ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
+#: What content words leave out besides stop words: single letters (what is left of "(m/v/x)").
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_CONTENT_STOP = {lang: words_ | _LETTERS for lang, words_ in STOP_WORDS.items()}
+_ALL_CONTENT_STOP = _ALL_STOP_WORDS | _LETTERS
 
 #: Legal forms and filler words of company names (NV, SRL, GmbH, Ltd ...), compared after folding.
 LEGAL_FORMS = _word_set(
@@ -168,8 +172,8 @@ def reference_key(reference: str | None) -> str | None:
 def content_words(text: str, language: str | None) -> list[str]:
     """The words of a text without the stop words of its language (all four when unknown) and
     one-letter words (what is left of "(m/v/x)")."""
-    stop = STOP_WORDS.get(language or "", _ALL_STOP_WORDS)
-    return [w for w in _WORD.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
+    stop = _CONTENT_STOP.get(language or "", _ALL_CONTENT_STOP)
+    return [w for w in _WORD.findall(fold(text)) if w not in stop]
 
 
 def shingles(tokens: list[str], size: int = 3) -> set[str]:
@@ -181,10 +185,10 @@ def shingles(tokens: list[str], size: int = 3) -> set[str]:
 
 def stems(tokens: list[str], length: int = 6) -> set[str]:
     """Words cut to ``length`` characters: a crude stemmer that serves the four languages alike
-    ("verantwoordelijk"/"verantwoordelijke", "développeur"/"développeuse")."""
-    return {t[:length] for t in tokens if len(t) > 2 or t.isdigit()}
+    ("verantwoordelijk"/"verantwoordelijke", "développeur"/"développeuse"); short words stay whole."""
+    return {t[:length] for t in tokens}
 
 
 def numbers(tokens: list[str]) -> frozenset[str]:
     """The numbers among a text's words (without leading zeros; years of a date left in)."""
-    return frozenset(t.lstrip("0") or "0" for t in tokens if t.isdigit() and len(t) <= 6)
+    return frozenset(t.lstrip("0") or "0" for t in filter(str.isdigit, tokens) if len(t) <= 6)

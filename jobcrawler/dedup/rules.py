@@ -62,7 +62,7 @@ class AdView:
     reference: str | None = None  # reference_key
     urls: tuple[str, ...] = ()
     shingles: np.ndarray | None = None  # MinHash of word 3-shingles
-    stems: np.ndarray | None = None  # MinHash of word stems
+    stems: np.ndarray | None = None  # the word stems' hashes, sorted (an exact set: short)
     n_shingles: int = 0
     n_stems: int = 0
     numbers: frozenset[str] = frozenset()  # the numbers the text states (hours, pay, years)
@@ -85,17 +85,18 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
          urls: tuple[str | None, ...] = (), text: str | None = None,
          language: str | None = None) -> AdView:
     """An ad's comparable parts, signatures included (the expensive part: about 0.2 ms)."""
-    tokens = k.content_words(text or "", language)[:sig.MAX_WORDS]
+    # the first MAX_WORDS content words; a 100 KB description costs no more than a long ad
+    tokens = k.content_words((text or "")[:sig.MAX_WORDS * 20], language)[:sig.MAX_WORDS]
     hashes = sig.token_hashes(tokens)
     shingle_set = sig.shingle_hashes(hashes)
-    stem_set = sig.token_hashes(list(k.stems(tokens)))
+    stem_set = np.unique(sig.token_hashes(list(k.stems(tokens))))
     return AdView(
         id=job_id, source=source, employer=k.employer_key(employer, agency), agency=bool(agency),
         title=k.title_key(title), talent_pool=k.is_talent_pool(title), country=country,
         province=province, city=k.place_key(city), contract=contract, day=day,
         closed_day=closed_day, isco=isco, reference=k.reference_key(reference),
         urls=tuple(sorted({u for u in map(k.url_key, urls) if u})),
-        shingles=sig.minhash(shingle_set), stems=sig.minhash(stem_set),
+        shingles=sig.minhash(shingle_set), stems=stem_set,
         n_shingles=len(shingle_set), n_stems=len(stem_set), numbers=k.numbers(tokens),
         language=language)
 
@@ -128,13 +129,11 @@ def index_keys(ad: AdView) -> list[int]:
 
 def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
     """The band candidates whose text is close enough for a text rule (one vectorised pass)."""
-    if not others or ad.shingles is None or ad.stems is None:
+    if not others or ad.shingles is None:
         return []
     shingles = np.count_nonzero(np.stack([o.shingles for o in others]) == ad.shingles, axis=1)
-    stems = np.count_nonzero(np.stack([o.stems for o in others]) == ad.stems, axis=1)
-    n = sig.NUM_PERM
-    keep = (shingles >= 0.2 * n) | (stems >= 0.3 * n)
-    return [o for o, ok in zip(others, keep, strict=True) if ok]
+    keep = shingles >= 0.2 * sig.NUM_PERM
+    return [o for o, ok in zip(others, keep, strict=True) if ok or _stem_jaccard(ad, o) >= 0.3]
 
 
 def never_link(a: AdView, b: AdView) -> str | None:
@@ -196,7 +195,7 @@ def _rule(a: AdView, b: AdView) -> Link | None:
     titles = k.title_similarity(a.title, b.title)
     place = same_place(a, b)
     if a.reference and a.reference == b.reference and (
-            titles >= 0.3 or (a.employer and b.employer) or _jaccard(a.stems, b.stems) >= 0.3):
+            titles >= 0.3 or (a.employer and b.employer) or _stem_jaccard(a, b) >= 0.3):
         return Link("reference", 0, 1.0)
     if a.urls and set(a.urls) & set(b.urls):
         return Link("apply_url", 1, 1.0)
@@ -213,8 +212,9 @@ def _rule(a: AdView, b: AdView) -> Link | None:
     if SHORT_TEXT <= shortest < MIN_TEXT and shingles_in >= 0.9 and titles >= 0.5:
         return Link("text", 3, shingled)
     if place and min(a.n_stems, b.n_stems) >= MIN_TEXT and not _facts_differ(a, b):
-        stemmed = _jaccard(a.stems, b.stems)
-        stems_in = sig.containment(stemmed, a.n_stems, b.n_stems)
+        shared = _shared_stems(a, b)
+        stemmed = shared / (a.n_stems + b.n_stems - shared)
+        stems_in = shared / min(a.n_stems, b.n_stems)
         if titles >= SEMANTIC_TITLE and (stemmed >= SEMANTIC_JACCARD or stems_in >= SEMANTIC_CONTAINMENT):
             return Link("semantic", 4, stemmed)
         if shingles_in >= 0.35 and shingles_in + stems_in >= SEMANTIC_SUM:
@@ -238,6 +238,18 @@ def _facts_differ(a: AdView, b: AdView) -> bool:
     """Both texts state numbers (hours, pay, years, team size) and share none: two vacancies that
     read alike (rewrites keep the numbers)."""
     return len(a.numbers) >= 2 and len(b.numbers) >= 2 and not a.numbers & b.numbers
+
+
+def _shared_stems(a: AdView, b: AdView) -> int:
+    if a.stems is None or b.stems is None:
+        return 0
+    return len(np.intersect1d(a.stems, b.stems, assume_unique=True))
+
+
+def _stem_jaccard(a: AdView, b: AdView) -> float:
+    shared = _shared_stems(a, b)
+    union = a.n_stems + b.n_stems - shared
+    return shared / union if union else 0.0
 
 
 def _jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:

@@ -1,7 +1,8 @@
 """MinHash signatures of an ad's text (datasketch) and the LSH band keys kept in the database.
 
-Two signatures per ad, 64 permutations each: one over word 3-shingles (near-identical text), one
-over word stems (the same content in other wording). Band keys are computed from the shingle
+A signature of 64 permutations over an ad's word 3-shingles (near-identical text); its word stems
+(the same content in other wording) are kept as an exact set of hashes, short enough to compare
+exactly and cheaper than a second signature. Band keys are computed from the shingle
 signature with the bands and rows datasketch's ``MinHashLSH`` chooses for the threshold (21 bands
 of 3 rows); they are stored as 64-bit integers so the index lives in the database and grows with
 the new ads only. Shingles rather than stems make the bands: unrelated ads of one language share
@@ -25,13 +26,10 @@ MAX_WORDS = 400
 _SCHEME = "affine32"
 
 
-def _as_int(value: int) -> int:  # the values are hashed already (token_hashes)
-    return value
-
-
 @cache
 def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_as_int, scheme=_SCHEME)
+    # the values are hashed already (token_hashes): ``int`` passes them through, at C speed
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme=_SCHEME)
 
 
 def token_hashes(tokens: list[str]) -> np.ndarray:

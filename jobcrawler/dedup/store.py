@@ -203,8 +203,10 @@ class _Matcher:
                     local: dict[int, list[int]]) -> set[int]:
         found: set[int] = set()
         for key in keys:
-            found.update(stored.get(key, ())[-MAX_PER_KEY:])
-            found.update(local.get(key, ())[-MAX_PER_KEY:])
+            if key in stored:
+                found.update(stored[key][-MAX_PER_KEY:])
+            if key in local:
+                found.update(local[key][-MAX_PER_KEY:])
         return found
 
     def _lookup(self, keys: set[int]) -> dict[int, list[int]]:
@@ -411,9 +413,13 @@ def cluster_ads(engine: Engine, rebuild: bool = False, run_id: int | None = None
 
 
 def _clusters_seen_since(session: Session, run_id: int | None) -> set[int]:
-    """Clusters whose ads a run saw or closed (their last seen and open counts moved)."""
+    """Clusters whose ads a run saw or closed (their last seen and open counts moved); without a
+    run, clusters with an ad seen after the cluster's last seen or closed since (one query)."""
     if run_id is None:
-        return set(session.scalars(select(Cluster.id)))
+        stale = or_(Job.last_seen > Cluster.last_seen,
+                    (Job.status == "closed") & (Job.closed_at >= Cluster.last_seen))
+        query = select(Job.cluster_id).join(Cluster, Cluster.id == Job.cluster_id).where(stale).distinct()
+        return set(session.scalars(query))
     started = session.scalar(select(Run.started_at).where(Run.id == run_id))
     condition = Job.last_run_id == run_id
     if started is not None:
