@@ -112,6 +112,8 @@ def print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
+    for problem in result.problems:  # beyond one site (a Scrapyd node that stopped answering)
+        print(problem)
     if result.record_error:
         print(result.record_error)
     skipped = sum(1 for s in result.sites if s.status == "skipped")
@@ -167,7 +169,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     engine = open_engine(args.db)
     try:
         with RunLock(engine, wait=args.wait):
-            result = run_sites(sites, args.mode, args.db, extra)
+            if getattr(args, "scrapyd", None):  # each site a job on Scrapyd nodes
+                from jobcrawler.ops.scrapyd import crawl
+
+                result = crawl(sites, args.scrapyd, args.db, extra)
+            else:
+                result = run_sites(sites, args.mode, args.db, extra)
     except LockHeld as exc:
         raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
                            EXIT_LOCKED) from None
