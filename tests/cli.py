@@ -30,7 +30,8 @@ from twisted.internet.threads import blockingCallFromThread
 
 from jobcrawler.ops import cli, run_cmd
 from jobcrawler.ops.command import CommandError, setup_logging
-from jobcrawler.ops.runner import run_sites_async
+from jobcrawler.ops.notify import RunAlerts
+from jobcrawler.ops.runner import crawl_settings, run_sites_async
 from tests.conftest import ROOT
 
 CRAWL_VERBS = ("replay", "crawl", "record")
@@ -113,11 +114,13 @@ async def crawl(*args: str, env: dict[str, str] | None = None,
             return subprocess.CompletedProcess(list(args), exc.code, out.getvalue(), err.getvalue())
         setup_logging(parsed.verbose, parsed.log_file)
         try:
-            sites, extra = run_cmd.run_arguments(parsed)
-            try:
-                result = await run_sites_async(sites, parsed.mode, parsed.db, extra)
-            except SQLAlchemyError as exc:
-                raise run_cmd.database_failed(exc, parsed.db) from None
+            with RunAlerts(parsed.mode) as alerts:  # as cmd_run: an error is sent, then raised
+                sites, extra = run_cmd.run_arguments(parsed)
+                alerts.configure(crawl_settings(parsed.mode, parsed.db, extra))
+                try:
+                    result = await run_sites_async(sites, parsed.mode, parsed.db, extra)
+                except SQLAlchemyError as exc:
+                    raise run_cmd.database_failed(exc, parsed.db) from None
         except CommandError as exc:
             for line in str(exc).splitlines():
                 print(f"jobcrawler: {line}", file=sys.stderr)
@@ -125,6 +128,7 @@ async def crawl(*args: str, env: dict[str, str] | None = None,
         else:
             run_cmd.add_broken(result, parsed.broken)
             run_cmd.print_summary(result)
+            alerts.finished(result, run_cmd.print_summary)
             status = result.exit_status
     return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
