@@ -8,7 +8,14 @@ non-null answers that are right: a wrong value is worse than none).
 Rows with a ``batch`` were added together and measured once, before any rule was changed for
 them: ``--batch NAME`` prints that batch alone (its first run is the unbiased figure).
 
-Run: ``python scripts/precision.py [--show-errors] [--batch NAME]``
+Rows with an ``item`` are whole raw items (title, platform codes, flags, description): they go
+through :func:`jobcrawler.normalize.normalize_item`, as a crawl does, and the field is read from its
+output; these measure precedence between sources and values read from the description (salary).
+
+``tests/data/labelled_heldout.jsonl`` is kept aside: measured once, at the end of the work it
+checks (``--file tests/data/labelled_heldout.jsonl``), never used to change a rule.
+
+Run: ``python scripts/precision.py [--show-errors] [--batch NAME] [--file PATH]``
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,7 +32,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jobcrawler.normalize import contracts, dates, experience, languages, places, salary  # noqa: E402
+from jobcrawler.normalize import (  # noqa: E402
+    contracts,
+    dates,
+    experience,
+    languages,
+    normalize_item,
+    places,
+    salary,
+)
 
 DATA = ROOT / "tests" / "data" / "labelled.jsonl"
 
@@ -35,8 +51,19 @@ def _number(value: Any) -> Any:
     return value
 
 
+#: The crawl time of item rows (their dates are not measured).
+ITEM_NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def _salary(s: dict[str, Any] | None) -> Any:
+    return [_number(s["min"]), _number(s["max"]), s["currency"], s["period"]] if s else None
+
+
 def predict(row: dict[str, Any]) -> Any:
     field, raw = row["field"], row["raw"]
+    if "item" in row:
+        value = normalize_item(row["item"], now=ITEM_NOW)[field]
+        return _salary(value) if field == "salary" else value
     context = row.get("context", {})
     if field == "date":
         value = dates.parse_date(raw, dates.parse_datetime_utc(context.get("crawled_at")))
@@ -49,8 +76,7 @@ def predict(row: dict[str, Any]) -> Any:
     if field == "duration":
         return list(contracts.duration(raw))
     if field == "salary":
-        s = salary.parse_salary(raw)
-        return [_number(s["min"]), _number(s["max"]), s["currency"], s["period"]] if s else None
+        return _salary(salary.parse_salary(raw))
     function = {"contract_type": contracts.contract_type, "working_time": contracts.working_time,
                 "hours_per_week": contracts.hours_per_week, "remote": contracts.remote,
                 "languages_required": languages.languages_required,
@@ -85,8 +111,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--batch", help="only the rows of this batch (e.g. 2026-11-25)")
+    parser.add_argument("--file", type=Path, default=DATA, help="the labelled set (default: %(default)s)")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines()]
     if args.batch:
         rows = [r for r in rows if r.get("batch") == args.batch]
     print(f"{len(rows)} labelled values ({sum('from' not in r for r in rows)} independent, "

@@ -2,8 +2,10 @@
 
 import pytest
 
+from jobcrawler.normalize import languages
 from jobcrawler.normalize.experience import experience_years_min
 from jobcrawler.normalize.languages import ad_language, languages_required
+from tests.conftest import ROOT
 
 REQUIRED = [
     ("This is a hands-on leadership role, requiring fluency in English, Dutch, and French, "
@@ -116,3 +118,36 @@ def test_ad_language(text, expected):
 ])
 def test_experience(text, expected):
     assert experience_years_min(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Svært god norsk muntlig og skriftlig (B2 eller høyere)", ["no"]),
+    ("You are fluent in Swedish and English.", ["sv", "en"]),
+    ("Vloeiend Nederlands en Pools is vereist.", ["nl", "pl"]),
+    ("Maîtrise de l'italien requise; l'espagnol est un atout.", ["it"]),
+    ("Our customers are in Latin America; you must travel.", []),
+    ("Office in le Brabant wallon, you must have a car.", []),
+])
+def test_languages_beyond_the_four(text, expected):
+    assert languages.languages_required(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Vi søker en erfaren utvikler som vil jobbe med våre kunder i Oslo. Du har god erfaring med skyløsninger.", "no"),
+    ("Vi söker en erfaren utvecklare som vill arbeta med våra kunder i Stockholm och har god erfarenhet.", "sv"),
+    ("Cerchiamo uno sviluppatore esperto che lavori con i nostri clienti a Milano, con esperienza nel cloud.", "it"),
+])
+def test_ad_language_is_any_iso_639_1_language(text, expected):
+    assert languages.ad_language(text) == expected
+
+
+def test_language_names_rebuild_gives_the_committed_file():
+    import importlib.util
+    import subprocess
+    import sys
+
+    if not importlib.util.find_spec("babel"):
+        pytest.skip("babel not installed (pip install -e '.[gazetteer]')")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_language_names.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
