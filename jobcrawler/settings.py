@@ -4,6 +4,8 @@ Grouped as in Scrapy's own ``default_settings.py``: enabling flags first, each d
 Everything here can be overridden per run with ``-s NAME=VALUE`` or by the ``jobcrawler`` command.
 """
 
+import os
+
 BOT_NAME = "jobcrawler"
 SPIDER_MODULES = ["jobcrawler.spiders"]
 NEWSPIDER_MODULE = "jobcrawler.spiders"
@@ -17,8 +19,9 @@ JOBCRAWLER_SITES = None
 JOBCRAWLER_STORE_BATCH_SIZE = 500
 # ...or every this many seconds, whichever comes first (a killed crawl loses at most that much).
 JOBCRAWLER_STORE_FLUSH_SECONDS = 30
-# Where items go that could not be written (database down): one JSON Lines file per run.
-JOBCRAWLER_SPOOL_DIR = "spool"
+# Where items go that could not be written (database down): one JSON Lines file per run
+# ($JOBCRAWLER_SPOOL_DIR, else spool/ in the working folder; created when needed).
+JOBCRAWLER_SPOOL_DIR = os.environ.get("JOBCRAWLER_SPOOL_DIR") or "spool"
 # A clean run that saw fewer ads than this share of the last clean run of the same site closes none.
 JOBCRAWLER_CLOSE_MIN_RATIO = 0.5
 # Health checks (jobcrawler/monitors.py): a crawl that drops more than this share of its ads...
@@ -30,7 +33,8 @@ JOBCRAWLER_FIELD_MIN_SHARE = 0.5
 JOBCRAWLER_REPLAY = False
 # Record: fetch live and save every response as a fixture under JOBCRAWLER_FIXTURES_DIR.
 JOBCRAWLER_RECORD = False
-JOBCRAWLER_FIXTURES_DIR = "fixtures"
+# The fixture folder: $JOBCRAWLER_FIXTURES_DIR, else fixtures/ in the working folder.
+JOBCRAWLER_FIXTURES_DIR = os.environ.get("JOBCRAWLER_FIXTURES_DIR") or "fixtures"
 # Incremental re-crawl: a known ad the site says is unchanged (sitemap lastmod, posting date) is
 # not fetched again, only recorded as seen; every ad is fetched again after this many days anyway.
 JOBCRAWLER_INCREMENTAL = True

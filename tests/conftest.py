@@ -29,6 +29,32 @@ def _pg_available() -> str | None:
 _PG_REASON = _pg_available()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test (nor a module-scoped fixture, nor a subprocess it starts) reads or writes the
+    working folder's database, spool or logs: the defaults point into a temporary folder."""
+    work = tmp_path_factory.mktemp("session-cwd")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(work)
+        _isolate(mp, work)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in a folder of its own, with the default database and spool in it."""
+    work = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(work)
+    _isolate(monkeypatch, work)
+
+
+def _isolate(mp: pytest.MonkeyPatch, work: Path) -> None:
+    mp.setenv("JOBCRAWLER_DB_URL", f"sqlite:///{work / 'jobcrawler.db'}")
+    mp.setenv("JOBCRAWLER_SPOOL_DIR", str(work / "spool"))
+    mp.delenv("JOBCRAWLER_SITES", raising=False)
+    mp.delenv("JOBCRAWLER_FIXTURES_DIR", raising=False)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"

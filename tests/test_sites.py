@@ -43,10 +43,12 @@ def test_missing_registry_and_unknown_site(tmp_path: Path) -> None:
 
 
 def test_every_shipped_site_names_a_real_spider() -> None:
+    from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
-    from scrapy.utils.project import get_project_settings
 
-    names = set(SpiderLoader.from_settings(get_project_settings()).list())
+    settings = Settings()
+    settings.setmodule("jobcrawler.settings")
+    names = set(SpiderLoader.from_settings(settings).list())
     for registry in (ROOT / "sites.toml", FIXTURES / "sites.toml"):
         assert load_sites(registry, names)
 

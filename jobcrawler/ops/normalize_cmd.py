@@ -47,3 +47,10 @@ def normalize_stream(lines: IO[str], out: IO[str]) -> int:
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
     return 1 if failed else 0
+
+
+def cmd_normalize(args: Any) -> int:
+    """JSON Lines of raw items on stdin -> one normalised object per line on stdout."""
+    import sys
+
+    return normalize_stream(sys.stdin, sys.stdout)

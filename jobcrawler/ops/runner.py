@@ -13,6 +13,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobcrawler.monitors import stat_sum
+from jobcrawler.ops.command import EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.ops.runrecord import finish_run, site_errors, start_run
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
@@ -24,12 +25,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Exit statuses of ``jobcrawler crawl`` / ``replay`` (documented in the README).
-EXIT_OK = 0
-EXIT_SITES_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOTHING_RAN = 3
-EXIT_LOCKED = 4
 
 
 @dataclass
