@@ -18,6 +18,7 @@ RAW_FIELDS: tuple[str, ...] = (
     "start_date_raw",
     "location_raw",
     "address_raw",
+    "nuts_raw",
     "contract_raw",
     "employment_type_raw",
     "duration_raw",
@@ -63,6 +64,8 @@ class JobPosting:
     """Free-text locations, most specific first within each string ("City, Region, Country")."""
     address_raw: list[dict[str, Any]] = field(default_factory=list)
     """Structured addresses (schema.org PostalAddress keys) where the site has them."""
+    nuts_raw: list[str] = field(default_factory=list)
+    """NUTS region codes (EURES: ``BE211``, ``LU000``), the most specific the site gives."""
     contract_raw: str | None = None
     employment_type_raw: str | None = None
     """Structured employment type (JSON-LD ``employmentType``, platform codes)."""

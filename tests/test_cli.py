@@ -17,7 +17,7 @@ UPDATE = os.environ.get("JOBCRAWLER_UPDATE_GOLDEN") == "1"
 DEMO_SITES = str(FIXTURES / "sites.toml")
 FIXTURE_SITES = ["adecco", "vivid", "demo-greenhouse", "demo-lever", "demo-recruitee", "demo-ashby",
                  "demo-smartrecruiters", "demo-workday", "demo-personio", "demo-teamtailor",
-                 "demo-jsonld", "demo-jobtoolz"]
+                 "demo-jsonld", "demo-jobtoolz", "demo-eures"]
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict | None = None

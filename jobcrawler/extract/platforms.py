@@ -311,3 +311,46 @@ def teamtailor(item: dict[str, Any]) -> dict[str, Any]:
 
 _TEAMTAILOR_REMOTE = {"none": "on_site", "hybrid": "hybrid", "fully": "remote",
                       "temporary": "hybrid", "remote": "remote"}
+
+
+def eures(jv: dict[str, Any], language: str | None = None) -> dict[str, Any]:
+    """A job vacancy of EURES's public search (``POST europa.eu/eures/api/jv-searchengine/public/
+    jv-search/search``): the public employment services' ads (VDAB, Le Forem, Actiris, ADEM...).
+
+    ``locationMap`` maps a country to NUTS region codes (``{"BE": ["BE211"]}``), read by
+    :mod:`jobcrawler.normalize.nuts`; ``creationDate`` is epoch milliseconds;
+    ``positionOfferingCode`` and ``positionScheduleCodes`` are the HR-Open codes of the contract
+    and the working time; ``translations`` hold the ad in other languages.
+    """
+    translations = jv.get("translations") if isinstance(jv.get("translations"), dict) else {}
+    translated = translations.get(language) if language else None
+    translated = translated if isinstance(translated, dict) else {}
+    codes: list[str] = []
+    location_map = jv.get("locationMap") if isinstance(jv.get("locationMap"), dict) else {}
+    for country, regions in location_map.items():
+        regions = [r for r in regions if isinstance(r, str) and r.strip()] if isinstance(regions, list) else []
+        codes += regions or ([country] if isinstance(country, str) else [])
+    schedule = [_EURES_SCHEDULE.get(str(c).casefold(), str(c)) for c in jv.get("positionScheduleCodes") or []]
+    offering = _text(jv.get("positionOfferingCode"))
+    employment = " ".join(filter(None, [_EURES_OFFERING.get((offering or "").casefold(), offering),
+                                        " or ".join(filter(None, schedule))]))  # "part time or full time": either
+    jv_id = _text(jv.get("id"))
+    return _clean({
+        "source_id": jv_id,
+        "title": _text(translated.get("title")) or _text(jv.get("title")),
+        "url": f"https://europa.eu/eures/portal/jv-se/jv-details/{jv_id}?lang={language or 'en'}" if jv_id else None,
+        "employer": _text(dig(jv, "employer", "name")),
+        "date_posted_raw": _text(jv.get("creationDate")),
+        "nuts_raw": list(dict.fromkeys(codes)),
+        "employment_type_raw": employment or None,
+        "description_html": _text(translated.get("description")) or _text(jv.get("description")),
+        "language_hint": next((lang for lang in jv.get("availableLanguages") or [] if isinstance(lang, str)), None),
+    })
+
+
+# HR-Open position offering codes as EURES sends them, in words the contract rules read.
+_EURES_OFFERING = {"directhire": "permanent", "contract": "fixed term", "contracttohire": "fixed term",
+                   "temporary": "temporary", "temporarytohire": "temporary", "seasonal": "fixed term",
+                   "internship": "internship", "apprenticeship": "apprenticeship", "selfemployed": "freelance",
+                   "volunteer": "other"}
+_EURES_SCHEDULE = {"fulltime": "full time", "parttime": "part time", "flextime": ""}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jobcrawler.normalize import contracts, dates, experience, languages, places, salary, text
+from jobcrawler.normalize import contracts, dates, experience, languages, nuts, places, salary, text
 
 #: The normalised fields ``normalize_item`` returns.
 NORMALIZED_FIELDS = (
@@ -85,6 +85,9 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     location_texts = [places.address_to_text(a) for a in addresses if isinstance(a, Mapping)]
     location_texts += _as_list(raw.get("location_raw"))
     locations = places.parse_locations([t for t in location_texts if t], country)
+    nuts_codes = raw.get("nuts_raw")
+    if isinstance(nuts_codes, list) and nuts_codes:  # EURES: regions by code, before any text
+        locations = nuts.locations_from_nuts(nuts_codes) + locations
 
     start_raw = _str(raw.get("start_date_raw"))
     start_asap = dates.is_asap(start_raw) if start_raw else None

@@ -283,8 +283,9 @@ def remote(*texts: str | None, description: str | None = None) -> str | None:
 # What the ad says of its own work model, in the title or opening lines: "This role is hybrid",
 # "Hybrid role:", "This position is hybrid based in ...", "in the office 3 days a week".
 _OWN_MODEL = (
-    ("on_site", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:fully\s+)?(?:on[- ]?site|office[- ]based|"
-                           r"in[- ]office)|(?:on[- ]?site|office[- ]based)\s+(?:role|position))\b", re.IGNORECASE)),
+    ("on_site", re.compile(r"\b(?:(?:role|position|job|work)\s+is\s+(?:fully\s+|entirely\s+)?(?:on[- ]?site|"
+                           r"office[- ]based|in[- ]office)|(?:on[- ]?site|office[- ]based)\s+(?:role|position)|"
+                           r"travail\s+(?:100\s*%\s+)?en\s+pr[ée]sentiel)\b", re.IGNORECASE)),
     ("remote", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:fully\s+|100\s*%\s+)?remote|"
                           r"(?:fully\s+)?remote\s+(?:role|position)\b(?!\s+(?:is\s+)?(?:not|possible))|"
                           r"home[- ]?based)\b", re.IGNORECASE)),
