@@ -290,10 +290,7 @@ _OWN_MODEL = (
                           r"(?:fully\s+)?remote\s+(?:role|position)\b(?!\s+(?:is\s+)?(?:not|possible))|"
                           r"home[- ]?based)\b", re.IGNORECASE)),
     ("hybrid", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:a\s+)?hybrid|hybrid\s+(?:role|position|"
-                          r"working|based)|(?:office|on[- ]?site|kantoor|bureau|b[üu]ro)\b[^.\n]{0,40}?\b"
-                          r"(?:at\s+least\s+)?[1-4]\s*(?:days?|dagen|jours?|tage?)\s*(?:a|per|p/?w|par|pro|in\s+de)\b|"
-                          r"(?:at\s+least\s+)?[1-4]\s*(?:days?|dagen|jours?|tage?)\s+(?:a|per)\s+week\s+"
-                          r"(?:in|at|from)\s+(?:the|our)\s+(?:\w+\s+){0,3}office)", re.IGNORECASE)),
+                          r"working|based))\b", re.IGNORECASE)),
 )
 # "Hybrid Cloud Engineer", "Remote Sensing Scientist": a work model word before a technical noun.
 _TITLE_NOT_MODEL = re.compile(r"\b(?:hybrid|remote)\s+(?:cloud|infrastructure|it\b|systems?|apps?|applications?|"
@@ -322,19 +319,38 @@ def remote_by_source(title: str | None, statements: Iterable[str | None], flag: 
         return found
     if found := _remote_in([flag]):
         return found
-    return _own_model_sentences(description) or _in_description(description, _REMOTE_SENTENCES,
-                                                                 _DESCRIPTION_REMOTE)
+    return _own_model_sentences(description)
+
+
+# "in the office 3 days a week", "op kantoor 2 dagen per week": some days in the office is hybrid.
+_DAYS = re.compile(r"\b[1-4]\s*(?:days?|dagen|jours?|tage?)\s*(?:a|per|p/?w|par|pro|in\s+de)\b", re.IGNORECASE)
+_OFFICE = re.compile(r"\b(?:office|on[- ]?site|kantoor|bureau|b[üu]ro)\b", re.IGNORECASE)
+
+
+# A word each of the patterns above needs: a cheap look before the regular expression.
+_OWN_MODEL_WORDS = {"on_site": ("site", "office", "sentiel"), "remote": ("remote", "home"), "hybrid": ("hybrid",)}
 
 
 def _own_model(text: str) -> str | None:
-    return next((kind for kind, pattern in _OWN_MODEL if pattern.search(text)), None)
+    lower = text.lower()
+    found = next((kind for kind, pattern in _OWN_MODEL
+                  if any(w in lower for w in _OWN_MODEL_WORDS[kind]) and pattern.search(text)), None)
+    if found is None and any(w in lower for w in ("day", "dag", "jour", "tag")):
+        for days in _DAYS.finditer(text):  # an office word on the same line, close by
+            start = max(text.rfind("\n", 0, days.start()) + 1, days.start() - 50)
+            end = text.find("\n", days.end())
+            end = days.end() + 40 if end == -1 else min(end, days.end() + 40)
+            if _OFFICE.search(text, start, end):
+                return "hybrid"
+    return found
 
 
 def _own_model_sentences(description: str | None) -> str | None:
     if not description:
         return None
     relevant = "\n".join(_REMOTE_SENTENCES(description[:20000]))
-    return _own_model(relevant) if relevant else None
+    return (_own_model(relevant) or next((kind for kind, pattern in _DESCRIPTION_REMOTE if pattern.search(relevant)),
+                                         None)) if relevant else None
 
 
 def _remote_in(texts: Iterable[str | None]) -> str | None:
