@@ -99,6 +99,9 @@ class JobPosting:
     ad_language: str | None = None
     salary: dict[str, Any] | None = None
     experience_years_min: int | None = None
+    occupation: dict[str, Any] | None = None
+    """ESCO occupation and ISCO-08 unit group from the title: ``{"isco_code", "esco_uri", "label",
+    "score"}``, None when unsure (``normalize.occupation``)."""
 
 
 

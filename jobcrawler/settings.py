@@ -9,6 +9,8 @@ import os
 BOT_NAME = "jobcrawler"
 SPIDER_MODULES = ["jobcrawler.spiders"]
 NEWSPIDER_MODULE = "jobcrawler.spiders"
+# scrapy parse URL: the URL's site is the spider's base_url unless -a says otherwise.
+COMMANDS_MODULE = "jobcrawler.commands"
 
 # --- jobcrawler --------------------------------------------------------------------------------
 # Database URL; None means $JOBCRAWLER_DB_URL, then a SQLite file jobcrawler.db in the working folder.
@@ -55,6 +57,7 @@ ITEM_PIPELINES = {
 ADDONS = {
     "jobcrawler.addons.UserAgentAddon": 0,
     "jobcrawler.replay.ReplayAddon": 10,
+    "jobcrawler.feeds.FeedAddon": 20,  # feeds (-o/-O) never get the stubs of unchanged ads
 }
 
 EXTENSIONS = {
@@ -102,6 +105,13 @@ DEPTH_LIMIT = 50
 
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
+# scrapy crawl SPIDER -O ads.jsonl / ads.csv / ads.json writes the export schema (jobcrawler.feeds).
+FEED_EXPORTERS = {
+    "jsonl": "jobcrawler.feeds.AdJsonLinesExporter",
+    "jsonlines": "jobcrawler.feeds.AdJsonLinesExporter",
+    "json": "jobcrawler.feeds.AdJsonExporter",
+    "csv": "jobcrawler.feeds.AdCsvExporter",
+}
 LOG_LEVEL = "INFO"
 # Dropped items are logged with their reason at INFO, without the whole item.
 LOG_FORMATTER = "jobcrawler.logformatter.JobLogFormatter"

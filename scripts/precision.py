@@ -12,10 +12,10 @@ Rows with an ``item`` are whole raw items (title, platform codes, flags, descrip
 through :func:`jobcrawler.normalize.normalize_item`, as a crawl does, and the field is read from its
 output; these measure precedence between sources and values read from the description (salary).
 
-``tests/data/labelled_heldout.jsonl`` is kept aside: measured once, at the end of the work it
-checks (``--file tests/data/labelled_heldout.jsonl``), never used to change a rule.
+A held-out set (``--data tests/data/places_heldout.jsonl``) is written like a batch but scored only
+once, at the end of the work it measures: nobody looks at its errors while fixing.
 
-Run: ``python scripts/precision.py [--show-errors] [--batch NAME] [--file PATH]``
+Run: ``python scripts/precision.py [--show-errors] [--batch NAME] [--data FILE]``
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def predict(row: dict[str, Any]) -> Any:
         return dates.is_asap(raw)
     if field == "locations":
         return [f"{loc['city'] or ''}|{loc['province_code'] or ''}|{loc['region_code'] or ''}|"
-                f"{loc['country_code'] or ''}" for loc in places.parse_locations(raw)]
+                f"{loc['country_code'] or ''}" for loc in places.parse_locations(raw, context.get("country_hint"))]
     if field == "duration":
         return list(contracts.duration(raw))
     if field == "salary":
@@ -111,9 +111,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--batch", help="only the rows of this batch (e.g. 2026-11-25)")
-    parser.add_argument("--file", type=Path, default=DATA, help="the labelled set (default: %(default)s)")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="another labelled file, e.g. a held-out set (tests/data/places_heldout.jsonl)")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
     if args.batch:
         rows = [r for r in rows if r.get("batch") == args.batch]
     print(f"{len(rows)} labelled values ({sum('from' not in r for r in rows)} independent, "

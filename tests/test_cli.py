@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from jobcrawler.sites import load_sites
 from tests.conftest import FIXTURES, ROOT
 
 VOLATILE = ("first_seen", "last_seen")
 UPDATE = os.environ.get("JOBCRAWLER_UPDATE_GOLDEN") == "1"
 DEMO_SITES = str(FIXTURES / "sites.toml")
-FIXTURE_SITES = ["adecco", "vivid", "demo-greenhouse", "demo-lever", "demo-recruitee", "demo-ashby",
-                 "demo-smartrecruiters", "demo-workday", "demo-personio", "demo-teamtailor",
-                 "demo-jsonld", "demo-jobtoolz", "demo-eures"]
+#: Every site of fixtures/sites.toml has its golden items (README, "Add a site").
+FIXTURE_SITES = list(load_sites(DEMO_SITES))
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict | None = None
@@ -47,6 +47,8 @@ def test_replay_matches_golden_items(replayed: str, site: str) -> None:
     records = [{k: v for k, v in r.items() if k not in VOLATILE}
                for r in _export(replayed, "--source", site)]
     golden = FIXTURES / site / "expected.jsonl"
+    assert UPDATE or golden.exists(), (
+        f"no {golden}: write it with JOBCRAWLER_UPDATE_GOLDEN=1 pytest tests/test_cli.py, then read it")
     if UPDATE:
         golden.write_text("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n"
                                   for r in records), encoding="utf-8")
@@ -123,7 +125,7 @@ def test_replay_with_missing_fixtures_fails_the_site(tmp_path: Path) -> None:
 
 def test_unknown_site_and_bad_database_are_clean_errors(tmp_path: Path) -> None:
     result = run("replay", "nosuchsite", "--db", f"sqlite:///{tmp_path / 'x.db'}")
-    assert result.returncode == 3
+    assert result.returncode == 2
     assert "unknown site" in result.stderr and "Traceback" not in result.stderr
     result = run("replay", "--db", "postgresql+psycopg://jc:secret@127.0.0.1:1/none")
     assert result.returncode == 3

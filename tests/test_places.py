@@ -2,7 +2,7 @@
 
 import pytest
 
-from jobcrawler.normalize.places import parse_locations
+from jobcrawler.normalize.places import item_locations, parse_locations
 
 
 def _codes(raw, hint=None):
@@ -60,12 +60,12 @@ CASES = [
     ("Gent en Antwerpen", [("Gent", "Gent", "BE-VOV", "BE-VLG", "BE"),
                            ("Antwerpen", "Antwerpen", "BE-VAN", "BE-VLG", "BE")]),
     ("Remote, Belgium", [(None, None, None, None, "BE")]),
-    ("Paris, France", [(None, None, None, None, "FR")]),
+    ("Paris, France", [("Paris", None, None, "FR-IDF", "FR")]),
     ("Allemagne", [(None, None, None, None, "DE")]),
     ("Duitsland", [(None, None, None, None, "DE")]),
-    ("Sofia, Sofia City, Bulgaria", [(None, None, None, None, "BG")]),
+    ("Sofia, Sofia City, Bulgaria", [("Sofia", None, None, None, "BG")]),
     # unknown: nothing, never a guess
-    ("Atlantis", []),
+    ("Narnia", []),
     ("", []),
     ("Multiple locations", []),
     # lists of cities written with commas; a Brussels commune with the capital's name
@@ -96,3 +96,173 @@ def test_list_of_strings_and_duplicates():
 
 def test_garbage_types_are_ignored():
     assert parse_locations([None, 3, {"a": 1}]) == []  # type: ignore[list-item]
+
+
+# --- the world (#15): codes, CLDR names, subdivisions, GeoNames cities, namesakes ---
+WORLD = [
+    # ISO 3166-1 codes in any case, as whole parts only
+    ("GB", [(None, None, None, None, "GB")]),
+    ("gb", [(None, None, None, None, "GB")]),
+    ("DEU", [(None, None, None, None, "DE")]),
+    ("London, GB", [("London", None, None, "GB-ENG", "GB")]),
+    ("Remote - UK", [(None, None, None, None, "GB")]),
+    # CLDR names beyond en/nl/fr/de
+    ("Oslo, Noruega", [("Oslo", None, None, None, "NO")]),
+    ("Warszawa, Polska", [("Warsaw", None, None, None, "PL")]),
+    # subdivisions: names, codes after a city, the field each fills
+    ("Arlington, Virginia", [("Arlington", None, "US-VA", None, "US")]),
+    ("Arlington, VA", [("Arlington", None, "US-VA", None, "US")]),
+    ("Arlington", [("Arlington", None, "US-TX", None, "US")]),  # alone: the largest
+    ("Toronto, ON, Canada", [("Toronto", None, "CA-ON", None, "CA")]),
+    ("Amsterdam, North Holland, Netherlands", [("Amsterdam", None, "NL-NH", None, "NL")]),
+    ("Bavaria", [(None, None, "DE-BY", None, "DE")]),
+    ("Edinburgh, Scotland", [("Edinburgh", None, None, "GB-SCT", "GB")]),
+    ("Île-de-France", [(None, None, None, "FR-IDF", "FR")]),
+    ("Strasbourg, Grand Est", [("Strasbourg", None, None, "FR-GES", "FR")]),
+    # cities in their languages
+    ("München", [("Munich", None, "DE-BY", None, "DE")]),
+    ("Zürich", [("Zürich", None, "CH-ZH", None, "CH")]),
+    ("Den Haag", [("The Hague", None, "NL-ZH", None, "NL")]),
+    ("Dublin", [("Dublin", None, None, None, "IE")]),
+    ("10115 Berlin", [("Berlin", None, "DE-BE", None, "DE")]),
+    ("8000 Aarhus", [("Århus", None, None, None, "DK")]),
+    # namesakes: the country given decides; alone, a foreign city must be ten times larger
+    ("Lille", [("Lille", None, None, "FR-HDF", "FR")]),
+    ("Lille, Belgium", [("Lille", "Lille", "BE-VAN", "BE-VLG", "BE")]),
+    ("Limburg, Netherlands", [(None, None, "NL-LI", None, "NL")]),
+    ("Maastricht, Limburg", [("Maastricht", None, "NL-LI", None, "NL")]),
+    ("Bergen, Norway", [("Bergen", None, None, None, "NO")]),
+    ("Cambridge, UK", [("Cambridge", None, None, "GB-ENG", "GB")]),
+    ("Cambridge, MA", [("Cambridge", None, "US-MA", None, "US")]),
+    ("Georgia", [(None, None, None, None, "GE")]),  # a country's name means the country
+    ("Atlanta, Georgia", [("Atlanta", None, "US-GA", None, "US")]),
+    # several cities, remote, regions with no country, time zones, office names
+    ("Seattle, San Francisco, New York City", [("Seattle", None, "US-WA", None, "US"),
+                                               ("San Francisco", None, "US-CA", None, "US"),
+                                               ("New York City", None, "US-NY", None, "US")]),
+    ("Remote, US; Remote, Canada", [(None, None, None, None, "US"), (None, None, None, None, "CA")]),
+    ("Berlin or Remote", [("Berlin", None, "DE-BE", None, "DE")]),
+    ("Remote (EMEA)", [(None, None, None, None, None)]),
+    ("EMEA", []),
+    ("Benelux", []),
+    ("Worldwide", []),
+    ("EST", []),
+    ("New York (EST)", [("New York City", None, "US-NY", None, "US")]),
+    ("Remote (EST)", [(None, None, None, None, None)]),
+    ("Ireland Locations", [(None, None, None, None, "IE")]),
+    ("Stripe Dublin Office", [("Dublin", None, None, None, "IE")]),
+    ("Sales Office", []),
+    # remote written every way; words about a place are not places
+    ("Remote – US", [(None, None, None, None, "US")]),
+    ("US-Remote", [(None, None, None, None, "US")]),
+    ("Remote (US only)", [(None, None, None, None, "US")]),
+    ("Remote in Germany", [(None, None, None, None, "DE")]),
+    ("London or Remote (UK)", [("London", None, None, "GB-ENG", "GB")]),
+    ("Antwerpen en regio", [("Antwerpen", "Antwerpen", "BE-VAN", "BE-VLG", "BE")]),
+    ("Gent en omgeving", [("Gent", "Gent", "BE-VOV", "BE-VLG", "BE")]),
+    ("Schengen", [("Schengen", "Schengen", "LU-RM", None, "LU")]),  # the commune, not the area
+    # hand-added other names; Europe first among namesakes read alone
+    ("NYC", [("New York City", None, "US-NY", None, "US")]),
+    ("Frankfurt/Main", [("Frankfurt am Main", None, "DE-HE", None, "DE")]),
+    ("Valencia", [("Valencia", None, None, None, "ES")]),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), WORLD, ids=[c[0] for c in WORLD])
+def test_world(raw, expected):
+    assert _codes(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "hint", "expected"), [
+    ("Lille", "BE", ("Lille", "Lille", "BE-VAN", "BE-VLG", "BE")),
+    ("Cambridge", "US", ("Cambridge", None, "US-MA", None, "US")),
+    ("Jakarta", "ID", ("Jakarta", None, None, None, "ID")),
+    ("Gent", "NL", ("Gent", "Gent", "BE-VOV", "BE-VLG", "BE")),  # a hint never invents a place
+])
+def test_country_hint_reads_namesakes(raw, hint, expected):
+    assert _codes(raw, hint) == [expected]
+
+
+def _item(structured, free, hint=None):
+    return [(loc["city"], loc["province_code"], loc["region_code"], loc["country_code"])
+            for loc in item_locations(structured, free, hint)]
+
+
+@pytest.mark.parametrize(("structured", "free", "expected"), [
+    # Lever: country "ID" beside a free-text city
+    (["ID"], ["Jakarta"], [("Jakarta", None, None, "ID")]),
+    # SmartRecruiters / Recruitee: city + code; the free text says the same
+    (["Amsterdam, NL"], ["Amsterdam, Noord-Holland, Netherlands"], [("Amsterdam", "NL-NH", None, "NL")]),
+    # the structured country reads the free text's namesake
+    (["GB"], ["Cambridge"], [("Cambridge", None, "GB-ENG", "GB")]),
+    # a structured address that names nothing does not blank a free text that works
+    (["Anywhere"], ["Dublin"], [("Dublin", None, None, "IE")]),
+    # a country-only address adds nothing beside a city of that country
+    (["Ireland"], ["Dublin"], [("Dublin", None, None, "IE")]),
+    ([], ["Remote - UK"], [(None, None, None, "GB")]),
+])
+def test_item_locations_structured_beats_free_text(structured, free, expected):
+    assert _item(structured, free) == expected
+
+
+def test_the_description_never_places_an_ad():
+    from jobcrawler.normalize import normalize_item
+
+    out = normalize_item({"title": "Engineer", "location_raw": ["New York, NY"],
+                          "description_text": "Work within two hours of New York (EST). Estonia office."})
+    assert [(loc["city"], loc["country_code"]) for loc in out["locations"]] == [("New York City", "US")]
+    lever = normalize_item({"title": "Engineer", "location_raw": ["Jakarta"],
+                            "address_raw": [{"addressCountry": "ID"}]})
+    assert [(loc["city"], loc["country_code"]) for loc in lever["locations"]] == [("Jakarta", "ID")]
+
+
+# --- real responses (../shared/real-world/, see its PROVENANCE.md): what a careful reader sees ---
+def _real_world():
+    from tests.conftest import ROOT
+
+    for base in (ROOT.parent / "shared", ROOT.parent.parent / "shared", ROOT / "shared"):
+        if (base / "real-world" / "PROVENANCE.md").exists():
+            return base / "real-world"
+    return None
+
+
+REAL_WORLD = _real_world()
+
+
+def _real_items():
+    import json
+
+    from scrapy import Selector
+
+    from jobcrawler.extract import platforms
+    from jobcrawler.spiders.feeds import PersonioSpider
+
+    greenhouse = json.loads((REAL_WORLD / "greenhouse" / "stripe-jobs-content.json").read_text("utf-8"))
+    for job in greenhouse["jobs"]:
+        yield "greenhouse", platforms.greenhouse(job)
+    recruitee = json.loads((REAL_WORLD / "recruitee" / "bunq-offers.json").read_text("utf-8"))
+    for offer in recruitee["offers"]:
+        yield "recruitee", platforms.recruitee(offer)
+    feed = Selector(text=(REAL_WORLD / "personio" / "personio-xml-en.xml").read_text("utf-8"), type="xml")
+    for node in feed.xpath("//*[local-name()='position']"):
+        yield "personio", platforms.personio(PersonioSpider._position(node), "https://personio.jobs.personio.de")
+
+
+@pytest.mark.skipif(REAL_WORLD is None, reason="../shared/real-world/ is not beside the checkout")
+def test_real_responses_are_placed_where_a_reader_places_them():
+    from jobcrawler.normalize import normalize_item
+
+    seen = [(platform, [(loc["city"], loc["province_code"], loc["region_code"], loc["country_code"])
+                        for loc in normalize_item(raw)["locations"]]) for platform, raw in _real_items()]
+    assert seen == [
+        # Stripe: "Dublin" with the office "Ireland Locations"; three US cities with the office "US"
+        ("greenhouse", [("Dublin", None, None, "IE")]),
+        ("greenhouse", [("Seattle", "US-WA", None, "US"), ("San Francisco", "US-CA", None, "US"),
+                        ("New York City", "US-NY", None, "US")]),
+        ("greenhouse", [("Dublin", None, None, "IE")]),
+        # bunq: city Amsterdam, state Noord-Holland, country_code NL
+        ("recruitee", [("Amsterdam", "NL-NH", None, "NL")]),
+        ("recruitee", [("Amsterdam", "NL-NH", None, "NL")]),
+        # Personio SE: office Munich, additional office Berlin
+        ("personio", [("Munich", "DE-BY", None, "DE"), ("Berlin", "DE-BE", None, "DE")]),
+    ]

@@ -25,8 +25,6 @@ REAL = next((p for p in (ROOT.parent / "shared" / "real-world", ROOT.parent.pare
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-world/ is not here")
 
 CRAWLED = datetime(2026, 10, 1, 6, 0, tzinfo=UTC)
-PLACES_PENDING = pytest.mark.xfail(
-    strict=True, reason="worldwide places (ISO codes, cities outside BE/LU) are #15 part 1, not on main yet")
 
 
 def _ads(cls, kwargs: dict, path: str, content_type: str) -> dict[str, dict]:
@@ -90,7 +88,6 @@ def test_stripe_states_no_contract_remote_or_salary(stripe):
         assert (ad["contract_type"], ad["remote"], ad["salary"], ad["ad_language"]) == (None, None, None, "en")
 
 
-@PLACES_PENDING
 def test_stripe_places(stripe):
     assert _places(stripe["8172508"]) == [("dublin", "IE")]
     us = _places(stripe["8172510"])
@@ -117,7 +114,6 @@ def test_bunq_intern_title_beats_the_permanent_code(bunq):
     assert ad["languages_required"] == ["en"]  # "You're fluent in written and spoken English"
 
 
-@PLACES_PENDING
 def test_bunq_places(bunq):
     for ad in bunq.values():
         assert _places(ad) == [("amsterdam", "NL")]
@@ -138,7 +134,6 @@ def test_personio_position(personio):
     assert ad["location_raw"] == ["Munich", "Berlin"]
 
 
-@PLACES_PENDING
 def test_personio_places(personio):
     cities = _places(personio["1834171"])
     assert [c for _, c in cities] == ["DE", "DE"]

@@ -11,13 +11,24 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jobcrawler.normalize import contracts, dates, experience, languages, nuts, places, salary, text
+from jobcrawler.normalize import (
+    contracts,
+    dates,
+    experience,
+    languages,
+    nuts,
+    occupation,
+    places,
+    salary,
+    text,
+)
 
 #: The normalised fields ``normalize_item`` returns.
 NORMALIZED_FIELDS = (
     "description_text", "description_html", "date_posted", "valid_through", "start_date", "start_asap", "locations",
     "contract_type", "duration_months", "duration_open_ended", "working_time", "hours_per_week",
     "remote", "languages_required", "ad_language", "salary", "experience_years_min",
+    "occupation",
 )
 
 
@@ -82,9 +93,9 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
 
     addresses = raw.get("address_raw")
     addresses = addresses if isinstance(addresses, list) else [addresses]
-    location_texts = [places.address_to_text(a) for a in addresses if isinstance(a, Mapping)]
-    location_texts += _as_list(raw.get("location_raw"))
-    locations = places.parse_locations([t for t in location_texts if t], country)
+    structured_places = [t for a in addresses if isinstance(a, Mapping) and (t := places.address_to_text(a))]
+    location_texts = structured_places + _as_list(raw.get("location_raw"))
+    locations = places.item_locations(structured_places, _as_list(raw.get("location_raw")), country)
     nuts_codes = raw.get("nuts_raw")
     if isinstance(nuts_codes, list) and nuts_codes:  # EURES: regions by code, before any text
         locations = nuts.locations_from_nuts(nuts_codes) + locations
@@ -105,6 +116,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         _str(raw.get("salary_raw")),
         structured_salary if isinstance(structured_salary, Mapping) else None,
         country=placed_in) or salary.salary_in_text(scanned, placed_in)
+    ad_language = languages.ad_language(scanned)
     return {
         "description_text": description,
         "description_html": text.sanitize_html(raw_html),
@@ -122,9 +134,10 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
                                                    description=scanned),
         "remote": remote,
         "languages_required": languages.languages_required(scanned),
-        "ad_language": languages.ad_language(scanned),
+        "ad_language": ad_language,
         "salary": pay,
         "experience_years_min": experience.experience_years_min(scanned),
+        "occupation": occupation.classify(title, scanned, lang=ad_language),
     }
 
 

@@ -124,7 +124,7 @@ _LANGUAGE_SENTENCES = KeywordSentences((
 
 # A name as a whole word starts after a space or a bracket ("iers", Dutch for Irish, is no key
 # word inside "suppliers"); a name at the very start of a text is read through the same look-up.
-_OTHER_SENTENCES = KeywordSentences(f"{before}{name}" for name in _OTHER_NAMES for before in " (/\n'’-")
+_OTHER_SENTENCES = KeywordSentences((f"{before}{name}" for name in _OTHER_NAMES for before in " (/\n'’-"), lead=1)
 
 
 def _sentences_naming_a_language(text: str) -> tuple[list[str], set[str]]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from jobcrawler import __version__
 from jobcrawler.ops.command import CommandError, setup_logging
@@ -19,8 +20,34 @@ from jobcrawler.ops.command import CommandError, setup_logging
 __all__ = ["CommandError", "build_parser", "main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake said in one line (status 2), pointing to ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2025-12-31") from None
+
+
+def _country(text: str) -> str:
+    if len(text) != 2 or not text.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a two-letter country code like BE")
+    return text.upper()
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jobcrawler",
         description="Crawl job ads from careers sites and agencies into one clean database.")
     parser.add_argument("--version", action="version", version=f"jobcrawler {__version__}")
@@ -39,12 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="a Scrapy or jobcrawler setting for this run, e.g. -s DOWNLOAD_DELAY=2")
     run_opts.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                           help="when another run holds the database, wait this long (default: exit 4)")
+    run_opts.add_argument("--skip-broken", action="store_true",
+                          help="run the good sites when some registry entries are broken (they are "
+                          "reported as failed); without it a broken registry runs nothing (exit 2)")
 
     p = sub.add_parser("replay", parents=[run_opts], help="crawl sites from saved fixtures (offline)",
                        description="Crawl every configured site (or those named) from the saved "
                        "responses under fixtures/<site>/, through the whole pipeline into the "
                        "database. Example: jobcrawler replay adecco --db sqlite:///demo.db")
-    p.add_argument("--fixtures", metavar="DIR", help="fixture folder (default: fixtures)")
+    p.add_argument("--fixtures", metavar="DIR",
+                   help="fixture folder (default: $JOBCRAWLER_FIXTURES_DIR, else fixtures)")
     p.set_defaults(func="jobcrawler.ops.run_cmd:cmd_run", mode="replay")
     p = sub.add_parser("crawl", parents=[run_opts], help="crawl the live sites (the cron job)",
                        description="Crawl every configured site (or those named) live, politely, "
@@ -53,19 +84,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("record", parents=[run_opts], help="crawl live and save responses as fixtures",
                        description="Crawl sites live and save every response under "
                        "fixtures/<site>/ for later replay. Example: jobcrawler record vivid")
-    p.add_argument("--fixtures", metavar="DIR", help="fixture folder (default: fixtures)")
+    p.add_argument("--fixtures", metavar="DIR",
+                   help="fixture folder (default: $JOBCRAWLER_FIXTURES_DIR, else fixtures)")
     p.set_defaults(func="jobcrawler.ops.run_cmd:cmd_run", mode="record")
 
     p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines or CSV",
                        description="Write stored ads in the export schema. "
                        "Example: jobcrawler export --format csv --output ads.csv --country BE")
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    p.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--format", choices=("jsonl", "csv"),
+                   help="default: from the --output extension (.jsonl, .ndjson, .csv), else jsonl")
+    p.add_argument("--output", metavar="FILE", help="write here instead of stdout (replaced whole "
+                   "at the end: an export that fails leaves no partial file)")
     p.add_argument("--status", choices=("open", "closed", "all"), default="open")
-    p.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
                    help="only ads first seen on or after this day")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
-    p.add_argument("--country", metavar="CC", help="only ads whose first location is in this country")
+    p.add_argument("--country", type=_country, metavar="CC",
+                   help="only ads whose first location is in this country (ISO code, e.g. BE)")
     p.set_defaults(func="jobcrawler.ops.export_cmd:cmd_export")
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
@@ -99,12 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("runs", parents=[db_opt], help="list recent runs",
                        description="List recent runs with their counts. Example: jobcrawler runs -n 5")
-    p.add_argument("-n", "--limit", type=int, default=20)
+    p.add_argument("-n", "--limit", type=_positive, default=20, help="how many (default 20)")
     p.set_defaults(func="jobcrawler.ops.db_cmd:cmd_runs")
 
     p = sub.add_parser("sites", parents=[db_opt], help="list configured sites and their last result",
-                       description="List the sites of the registry. Example: jobcrawler sites")
-    p.add_argument("--sites", metavar="FILE")
+                       description="List the sites of the registry with their last result, after "
+                       "checking every entry (platform, keys, values): a broken entry is named with "
+                       "its key and the status is 2. Example: jobcrawler sites --sites sites.toml")
+    p.add_argument("--sites", metavar="FILE",
+                   help="site registry (default: $JOBCRAWLER_SITES, else sites.toml)")
     p.set_defaults(func="jobcrawler.ops.db_cmd:cmd_sites")
     return parser
 
@@ -118,16 +156,19 @@ def _resolve(func: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # jobcrawler knows its own settings: no scrapy.cfg needed in the working folder
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "mode", None):  # replay / crawl / record
-        setup_logging(args.verbose, args.log_file)
-    else:
-        setup_logging(False, None)
     try:
+        if getattr(args, "mode", None):  # replay / crawl / record
+            setup_logging(args.verbose, args.log_file)
+        else:
+            setup_logging(False, None)
         return _resolve(args.func)(args)
     except CommandError as exc:
-        print(f"jobcrawler: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"jobcrawler: {line}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("jobcrawler: interrupted", file=sys.stderr)

@@ -1,113 +1,177 @@
 """Verbs that work on the database alone: ``db``, ``load-spool``, ``renormalize``, ``runs``,
-``sites``."""
+``sites``. None of them leaves a new empty database behind (only ``db upgrade`` creates one)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from jobcrawler.ops.command import EXIT_LOCKED, EXIT_NOTHING_RAN, CommandError, open_engine
+from jobcrawler.ops.command import (
+    EXIT_LOCKED,
+    EXIT_NOTHING_RAN,
+    EXIT_USAGE,
+    CommandError,
+    open_engine,
+    sqlite_path,
+)
 
 
 def cmd_load_spool(args: argparse.Namespace) -> int:
-    """Store the items of spool files written while the database was down."""
-    from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.maintenance import load_spool
+    """Store the items of spool files written while the database was down.
 
-    engine = open_engine(args.db)
+    Every file is checked before anything is stored: a file that is not a spool runs nothing.
+    """
+    from jobcrawler.ops.lock import LockHeld, RunLock
+    from jobcrawler.ops.maintenance import load_spool, read_spool
+
+    spools = []
     for name in args.file:
         path = Path(name)
         if not path.is_file():
-            raise CommandError(f"no spool file {path}", EXIT_NOTHING_RAN)
+            hint = " (already loaded)" if path.with_name(path.name + ".loaded").exists() else ""
+            raise CommandError(f"no spool file {path}{hint}", EXIT_USAGE)
+        try:
+            spools.append((path, read_spool(path)))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path} is not a jobcrawler spool file: {exc}; nothing was loaded",
+                               EXIT_USAGE) from None
+    engine = open_engine(args.db, create=False)
+    for path, items in spools:
         try:
             with RunLock(engine, wait=args.wait):
-                result = load_spool(engine, path)
+                result = load_spool(engine, path, items=items)
         except LockHeld as exc:
-            raise CommandError(str(exc), EXIT_LOCKED) from None
-        except (ValueError, KeyError) as exc:
-            raise CommandError(f"{path} is not a jobcrawler spool file: {exc}", EXIT_NOTHING_RAN) from None
+            raise CommandError(f"{exc}; not loading (use --wait SECONDS to wait for it)",
+                               EXIT_LOCKED) from None
         print(f"{path}: {result.new} new, {result.updated} updated, {result.unchanged} unchanged")
     return 0
 
 
 def cmd_renormalize(args: argparse.Namespace) -> int:
     """Re-apply today's normalisers to stored raw values."""
+    from jobcrawler.ops.export_cmd import unknown_source
     from jobcrawler.ops.lock import LockHeld, RunLock
     from jobcrawler.ops.maintenance import renormalize
 
-    engine = open_engine(args.db)
+    engine = open_engine(args.db, create=False)
     try:
         with RunLock(engine, wait=args.wait):
             result = renormalize(engine, source=args.source)
     except LockHeld as exc:
-        raise CommandError(str(exc), EXIT_LOCKED) from None
+        raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
+                           EXIT_LOCKED) from None
+    if not result.updated and not result.unchanged:
+        where = f" (--source {args.source})" if args.source else ""
+        print(f"0 ads match{where}{unknown_source(engine, args.source)}", file=sys.stderr)
+        return 0
     print(f"{result.updated} ad(s) changed, {result.unchanged} unchanged")
     return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    """``db upgrade`` migrates to the newest schema; ``db current`` shows the revision."""
-    from jobcrawler.storage.db import current_revision, database_url, get_engine, head_revision
+    """``db upgrade`` migrates to the newest schema (creating the database); ``db current`` shows
+    the revision."""
+    from jobcrawler.storage.db import current_revision, error_message, head_revision
     from jobcrawler.storage.db import upgrade as do_upgrade
 
     if args.action == "upgrade":
         engine = open_engine(args.db)  # opening migrates to head
         do_upgrade(engine)
         print(f"database at revision {current_revision(engine)} (head {head_revision()})")
-    else:
-        try:
-            revision = current_revision(get_engine(database_url(args.db)))
-        except Exception as exc:
-            raise CommandError(f"cannot read the database: {type(exc).__name__}",
-                               EXIT_NOTHING_RAN) from None
-        print(f"{revision or '(empty)'} (head {head_revision()})")
+        return 0
+    from jobcrawler.ops.command import url_problem
+    from jobcrawler.storage.db import database_url, get_engine
+
+    url = database_url(args.db)
+    if problem := url_problem(url):
+        raise CommandError(problem, EXIT_USAGE)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        where = "" if path.is_absolute() else f" in {Path.cwd()}"
+        raise CommandError(f"no database {path}{where} (jobcrawler db upgrade creates it)",
+                           EXIT_NOTHING_RAN)
+    try:
+        revision = current_revision(get_engine(url))
+    except Exception as exc:
+        raise CommandError(f"cannot read the database: {error_message(exc, url)}",
+                           EXIT_NOTHING_RAN) from None
+    print(f"{revision or '(empty)'} (head {head_revision()})")
     return 0
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    """List recent runs."""
+    """List recent runs, columns as wide as their values."""
     from sqlalchemy import select
 
     from jobcrawler.storage.db import session_factory
     from jobcrawler.storage.models import Run
 
-    engine = open_engine(args.db)
+    engine = open_engine(args.db, create=False)
     with session_factory(engine)() as session:
         runs = list(session.scalars(select(Run).order_by(Run.id.desc()).limit(args.limit)))
-    print(f"{'id':>5}  {'command':8} {'started':20} {'status':11} {'items':>6} {'new':>5} "
-          f"{'upd':>5} {'closed':>6} {'dropped':>7} {'errors':>6}  sites")
-    for r in runs:
-        print(f"{r.id:>5}  {r.command[:8]:8} {r.started_at:%Y-%m-%d %H:%M:%S}  {r.status:11} "
-              f"{r.items_seen:>6} {r.new:>5} {r.updated:>5} {r.closed:>6} {r.dropped:>7} "
-              f"{r.errors:>6}  {', '.join(r.sites or [])}")
+    if not runs:
+        print("no runs recorded yet", file=sys.stderr)
+        return 0
+    header = ("id", "command", "started", "status", "items", "new", "upd", "closed", "dropped",
+              "errors", "sites")
+    rows = [header] + [
+        (r.id, r.command, f"{r.started_at:%Y-%m-%d %H:%M:%S}", r.status, r.items_seen, r.new,
+         r.updated, r.closed, r.dropped, r.errors, ", ".join(r.sites or []))
+        for r in runs]
+    print_table(rows, left=(1, 2, 3, 10))
     return 0
+
+
+def print_table(rows: list[tuple[Any, ...]], left: tuple[int, ...] = ()) -> None:
+    """Rows in columns as wide as their widest value (numbers right-aligned)."""
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(v).ljust(w) if i in left else str(v).rjust(w)
+                        for i, (v, w) in enumerate(zip(row, widths, strict=True))).rstrip())
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    """List the configured sites with their platform and last result."""
-    from jobcrawler.sites import SiteConfigError, load_sites
+    """Check the registry and list its sites with their platform and last result.
+
+    Every broken entry is named (file, site, key) on stderr and the status is 2.
+    """
+    from jobcrawler.sites import SiteConfigError, read_registry, spider_classes
 
     try:
-        sites = load_sites(args.sites)
+        registry = read_registry(args.sites, spider_classes())
     except SiteConfigError as exc:
-        raise CommandError(str(exc), EXIT_NOTHING_RAN) from None
-    last: dict[str, Any] = {}
-    try:
-        from sqlalchemy import select
-
-        from jobcrawler.storage.db import session_factory
-        from jobcrawler.storage.models import RunSite
-
-        engine = open_engine(args.db)
-        with session_factory(engine)() as session:
-            for row in session.scalars(select(RunSite).order_by(RunSite.id)):
-                last[row.source] = row
-    except CommandError:
-        pass
-    for site in sites.values():
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    last = _last_results(args.db)
+    rows: list[tuple[Any, ...]] = [("site", "platform", "last result")]
+    for site in registry.sites.values():
         row = last.get(site.name)
         result = (f"{row.status} {row.finished_at or row.started_at:%Y-%m-%d %H:%M} "
                   f"({row.items_seen} ads)" if row else "never run")
-        print(f"{site.name:20} {site.platform:16} {result}")
+        rows.append((site.name, site.platform, result))
+    for name in registry.broken:
+        rows.append((name, "-", "BROKEN (see below)"))
+    print_table(rows, left=(0, 1, 2))
+    if registry.broken:
+        raise CommandError("\n".join(registry.broken.values()), EXIT_USAGE)
     return 0
+
+
+def _last_results(db: str | None) -> dict[str, Any]:
+    """Each site's last crawl, if the database exists and can be read (else nothing)."""
+    from sqlalchemy import select
+
+    from jobcrawler.storage.db import session_factory
+    from jobcrawler.storage.models import RunSite
+
+    last: dict[str, Any] = {}
+    try:
+        engine = open_engine(db, create=False)
+        with session_factory(engine)() as session:
+            for row in session.scalars(select(RunSite).order_by(RunSite.id)):
+                last[row.source] = row
+    except CommandError as exc:
+        if exc.status == EXIT_USAGE:
+            raise
+    return last

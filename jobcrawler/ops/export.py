@@ -21,6 +21,7 @@ EXPORT_FIELDS = (
     "locations", "contract_type", "contract_raw", "duration_months", "duration_open_ended",
     "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary",
     "experience_years_min", "description_text", "first_seen", "last_seen", "status", "closed_at",
+    "isco_code", "esco_uri", "occupation_label",
 )
 
 
@@ -63,8 +64,23 @@ def job_record(job: Job) -> dict[str, Any]:
         "description_text": job.description_text,
         "first_seen": _timestamp(job.first_seen), "last_seen": _timestamp(job.last_seen),
         "status": job.status, "closed_at": _timestamp(job.closed_at),
+        "isco_code": job.isco_code, "esco_uri": job.esco_uri, "occupation_label": job.occupation_label,
     }
     return record
+
+
+def item_record(item: dict[str, Any]) -> dict[str, Any]:
+    """A normalised item (as the pipelines leave it) as an export object, through the same
+    columns as a stored ad. A feed knows no database: ``first_seen`` is null, ``last_seen`` is
+    the crawl time, ``status`` is open."""
+    from jobcrawler.normalize.dates import parse_datetime_utc
+    from jobcrawler.storage.upsert import row_from_item
+
+    job = Job(**row_from_item(item))
+    crawled = item.get("crawled_at")
+    job.last_seen = parse_datetime_utc(crawled) if isinstance(crawled, str) else None
+    job.status = "open"
+    return job_record(job)
 
 
 def _iso(value: date | None) -> str | None:

@@ -36,18 +36,51 @@ def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[s
         yield batch
 
 
-def load_spool(engine: Engine, path: Path, batch_size: int = 500) -> BatchResult:
+def read_spool(path: Path) -> list[dict[str, Any]]:
+    """The items of a spool file; ValueError (naming the line) when it is not one."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise ValueError(f"line {number} is not JSON") from None
+        if not isinstance(item, dict) or not all(
+                isinstance(item.get(key), str) and item[key] for key in ("source", "source_id")):
+            raise ValueError(f"line {number} is not a stored ad (no source and source_id)")
+        items.append(item)
+    if not items:
+        raise ValueError("it holds no items")
+    return items
+
+
+def load_spool(engine: Engine, path: Path, batch_size: int = 500,
+               items: list[dict[str, Any]] | None = None) -> BatchResult:
     """Store the items of a spool file (written when the database was down) under a new run.
 
     Each item counts as seen at its own crawl time. The file is renamed ``*.loaded`` afterwards;
-    loading it twice would change nothing anyway (upserts are idempotent).
+    loading it twice would change nothing anyway (upserts are idempotent). The file is read whole
+    first (:func:`read_spool`): one that is not a spool starts no run.
     """
+    if items is None:
+        items = read_spool(path)
+    run_id = start_run(engine, "load-spool", [])
+    try:
+        total = _load_items(engine, items, run_id, batch_size)
+    except BaseException:
+        finish_run(engine, run_id, status="failed", message=f"loading {path.name} failed")
+        raise
+    finish_run(engine, run_id, status="ok", message=f"loaded {path.name}")
+    path.rename(path.with_name(path.name + ".loaded"))
+    return total
+
+
+def _load_items(engine: Engine, lines: list[dict[str, Any]], run_id: int,
+                batch_size: int) -> BatchResult:
     total = BatchResult()
     per_source: dict[str, BatchResult] = {}
-    run_id = start_run(engine, "load-spool", [])
-    lines = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip())
-    for batch in _batches(lines, batch_size):
+    for batch in _batches(iter(lines), batch_size):
         for source in sorted({item["source"] for item in batch}):
             items = [item for item in batch if item["source"] == source]
             seen = [t for item in items if (t := parse_datetime_utc(item.get("crawled_at")))]
@@ -66,8 +99,6 @@ def load_spool(engine: Engine, path: Path, batch_size: int = 500) -> BatchResult
                                 finished_at=now, status="ok", clean=False, new=c.new,
                                 updated=c.updated, unchanged=c.unchanged,
                                 items_seen=c.new + c.updated + c.unchanged))
-    finish_run(engine, run_id, status="ok", message=f"loaded {path.name}")
-    path.rename(path.with_name(path.name + ".loaded"))
     return total
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from jobcrawler.ops.command import (
@@ -15,13 +19,82 @@ from jobcrawler.ops.command import (
 )
 
 
-def load_selected_sites(args: argparse.Namespace) -> list[Any]:
-    from jobcrawler.sites import SiteConfigError, load_sites, select_sites
+def load_selected_sites(args: argparse.Namespace) -> tuple[list[Any], dict[str, str]]:
+    """The sites to run and the broken ones among those asked for (name -> problem).
+
+    A broken registry runs nothing (status 2) unless ``--skip-broken`` is given.
+    """
+    from jobcrawler.sites import SiteConfigError, read_registry, select_sites, spider_classes
 
     try:
-        return select_sites(load_sites(args.sites), args.site)
+        registry = read_registry(args.sites, spider_classes())
+        sites = select_sites(registry, args.site)
     except SiteConfigError as exc:
-        raise CommandError(str(exc), EXIT_NOTHING_RAN) from None
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    broken = {name: registry.broken[name] for name in (args.site or registry.names)
+              if name in registry.broken}
+    if broken and not args.skip_broken:
+        raise CommandError("\n".join([*broken.values(), "nothing was run: fix the registry "
+                                       "(jobcrawler sites checks it), or give --skip-broken to "
+                                       "run the other sites"]), EXIT_USAGE)
+    if not sites:
+        raise CommandError("\n".join([*broken.values(), "no site left to run"]), EXIT_USAGE)
+    return sites, broken
+
+
+def check_fixtures(sites: list[Any], folder: str | None) -> None:
+    """Replay: at least one of the sites must have fixtures (others are skipped)."""
+    from jobcrawler.replay import INDEX
+
+    fixtures = Path(folder or os.environ.get("JOBCRAWLER_FIXTURES_DIR") or "fixtures")
+    if not any((fixtures / site.name / INDEX).is_file() for site in sites):
+        names = ", ".join(site.name for site in sites)
+        raise CommandError(f"no fixtures for {names} in {fixtures.resolve()} (run from the folder "
+                           "that holds fixtures/, or give --fixtures DIR)", EXIT_USAGE)
+
+
+def run_settings(assignments: list[str]) -> dict[str, str]:
+    """``-s NAME=VALUE`` pairs, checked against the type of the setting's default: a value that
+    setting cannot take, or a near miss of a known name, is wrong usage (status 2)."""
+    from scrapy.settings import Settings
+
+    known = Settings()
+    known.setmodule("jobcrawler.settings", priority="project")
+    names = [name for name, _ in known.items()]
+    values: dict[str, str] = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name or not name.replace("_", "").isalnum() or not name.isupper():
+            raise CommandError(f"-s takes NAME=VALUE, e.g. -s DOWNLOAD_DELAY=2, not {assignment!r}",
+                               EXIT_USAGE)
+        if name not in known:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.85)
+            if close:
+                raise CommandError(f"-s {name}: no such setting (did you mean {close[0]}?)", EXIT_USAGE)
+        elif problem := _setting_problem(known[name], value):
+            raise CommandError(f"-s {name}={value}: {name} takes {problem}", EXIT_USAGE)
+        values[name] = value
+    return values
+
+
+def _setting_problem(default: Any, value: str) -> str | None:
+    if isinstance(default, bool):
+        ok = value.strip().lower() in ("0", "1", "true", "false")
+        return None if ok else "True/False (or 1/0)"
+    if isinstance(default, int | float):
+        try:
+            float(value)
+        except ValueError:
+            return "a number"
+    from scrapy.settings import BaseSettings
+
+    if isinstance(default, dict | BaseSettings):
+        try:
+            if not isinstance(json.loads(value), dict):
+                raise ValueError
+        except ValueError:
+            return "a JSON object"
+    return None
 
 
 def print_summary(result: Any) -> None:
@@ -53,15 +126,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from jobcrawler.ops.lock import LockHeld, RunLock
     from jobcrawler.ops.runner import run_sites
 
-    sites = load_selected_sites(args)
+    sites, broken = load_selected_sites(args)
+    if args.mode == "replay":
+        check_fixtures(sites, args.fixtures)
+    extra: dict[str, Any] = run_settings(args.set or [])
     engine = open_engine(args.db)
-    extra: dict[str, Any] = {"JOBCRAWLER_SITES": args.sites} if args.sites else {}
-    extra["JOBCRAWLER_PROGRESS"] = sys.stderr.isatty() and not args.verbose
-    for assignment in args.set or []:
-        name, sep, value = assignment.partition("=")
-        if not sep or not name.isupper():
-            raise CommandError(f"-s takes NAME=VALUE, not {assignment!r}", EXIT_USAGE)
-        extra[name] = value
+    if args.sites:
+        extra["JOBCRAWLER_SITES"] = args.sites
+    extra.setdefault("JOBCRAWLER_PROGRESS", sys.stderr.isatty() and not args.verbose)
     if getattr(args, "fixtures", None):
         extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
     try:
@@ -75,5 +147,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         raise CommandError(f"the database failed: {error_message(exc, database_url(args.db))}",
                            EXIT_NOTHING_RAN) from None
+    from jobcrawler.ops.runner import SiteResult
+
+    for name, problem in broken.items():  # --skip-broken: reported, never run
+        result.sites.append(SiteResult(site=name, platform="-", status="failed",
+                                       problems=[f"not run: {problem}"]))
     print_summary(result)
     return result.exit_status

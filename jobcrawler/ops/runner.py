@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobcrawler.monitors import stat_sum
@@ -83,6 +84,11 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
     process = CrawlerProcess(settings)
+    # Installed here, not by the first site's crawler (as CrawlerProcess.create_crawler would): a
+    # site whose spider cannot even be created must not leave the other sites without a reactor.
+    if (settings.getbool("TWISTED_REACTOR_ENABLED", True) and settings["TWISTED_REACTOR"]
+            and not is_reactor_installed()):
+        install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     crawlers = []
     results = []
     fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
@@ -104,8 +110,7 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         site_settings = settings.copy()
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
             site_settings.set("JOBDIR", str(Path(queues.name) / site.name), "cmdline")
-        # the first crawler installs the reactor, as CrawlerProcess.create_crawler would
-        crawler = Crawler(spider_cls, site_settings, init_reactor=not crawlers)
+        crawler = Crawler(spider_cls, site_settings)  # the reactor is installed above
         crawlers.append((site, crawler, result))
         deferred = process.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
@@ -115,7 +120,10 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     finally:
         queues.cleanup()
     for _site, crawler, result in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # "not set yet": the spider could not even be created
+            stats = {}
         problems = stats.get("jobcrawler/problems")
         result.requests = stats.get("downloader/request_count", 0)
         result.items = stats.get("jobcrawler/store/seen", 0)

@@ -14,7 +14,7 @@ from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
 from jobcrawler.items import JobPosting, SeenAd
 from jobcrawler.normalize.text import fold, html_to_text
-from jobcrawler.sites import SiteConfigError, load_sites
+from jobcrawler.sites import SiteConfigError, read_registry
 from jobcrawler.storage.db import open_database
 from jobcrawler.storage.known import KnownAd, fresh, known_ads
 
@@ -76,15 +76,18 @@ class JobSpider(scrapy.Spider):
         """
         site = kwargs.get("site")
         if site:
-            try:
-                sites = load_sites(crawler.settings.get("JOBCRAWLER_SITES"))
+            try:  # another site's broken table is no concern of this one
+                registry = read_registry(crawler.settings.get("JOBCRAWLER_SITES"))
             except SiteConfigError:
                 if set(kwargs) == {"site"}:
                     raise
-                sites = {}
+                registry = None
+            sites = registry.sites if registry else {}
             if site in sites:
                 kwargs = {**sites[site].spider_kwargs(), **kwargs}
             elif set(kwargs) == {"site"}:
+                if registry and site in registry.broken:
+                    raise SiteConfigError(registry.broken[site])
                 raise ValueError(f"site {site!r} is not in the registry ({', '.join(sites)})")
         return super().from_crawler(crawler, *args, **kwargs)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from functools import cache
 from pathlib import Path
@@ -22,15 +23,33 @@ _migrate_lock = threading.Lock()
 
 
 def database_url(explicit: str | None = None) -> str:
-    """``explicit``, else ``$JOBCRAWLER_DB_URL``, else a SQLite file ``jobcrawler.db`` here."""
+    """``explicit``, else ``$JOBCRAWLER_DB_URL``, else a SQLite file ``jobcrawler.db`` here.
+
+    ``postgresql://`` and ``postgres://`` (Heroku-style) URLs get the driver we ship (psycopg 3).
+    """
     url = explicit or os.environ.get("JOBCRAWLER_DB_URL") or DEFAULT_URL
-    if url.startswith("postgresql://"):  # the driver we ship
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
 
 
+def _password(url: str) -> str | None:
+    """The password as written in the URL, whatever it contains (an unescaped '@' too)."""
+    _scheme, sep, rest = url.partition("://")
+    userinfo, at, _host = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return None
+    return userinfo.split(":", 1)[1]
+
+
 def safe_url(url: str) -> str:
-    """The URL with its password hidden, for logs and messages."""
+    """The URL with its password hidden, for logs and messages, whatever the password contains."""
+    password = _password(url)
+    if password is not None:
+        scheme, _, rest = url.partition("://")
+        userinfo, _, host = rest.rpartition("@")
+        return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # an unparseable URL is shown as nothing rather than leaked
@@ -46,8 +65,15 @@ def sqlite_timeout() -> float:
 
 
 def error_message(exc: BaseException, url: str) -> str:
-    """The first line of a database error, with the URL's password hidden."""
-    return str(exc).split("\n", 1)[0].replace(url, safe_url(url))
+    """The first line of a database error, with the URL's password hidden (also the pieces of
+    it a driver may echo when an unescaped '@' in it was read as part of the host)."""
+    message = str(exc).split("\n", 1)[0].replace(url, safe_url(url))
+    password = _password(url)
+    if password:
+        for piece in sorted({password, *re.split(r"[@:/?#]", password)}, key=len, reverse=True):
+            if len(piece) >= 3 or piece == password:
+                message = message.replace(piece, "***")
+    return message
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

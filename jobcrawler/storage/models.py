@@ -131,6 +131,10 @@ class Job(Base):
     salary_period: Mapped[str | None] = mapped_column(String(5))
     salary_raw: Mapped[str | None] = mapped_column(Text)
     experience_years_min: Mapped[int | None] = mapped_column(Integer)
+    # ISCO-08 unit group and ESCO occupation of the title (normalize.occupation); None when unsure
+    isco_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    esco_uri: Mapped[str | None] = mapped_column(String(100))
+    occupation_label: Mapped[str | None] = mapped_column(String(255))
     description_text: Mapped[str | None] = mapped_column(Text)
     description_html: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -28,6 +28,7 @@ CONTENT_COLUMNS: tuple[str, ...] = (
     "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary_min",
     "salary_max", "salary_currency", "salary_period", "salary_raw", "experience_years_min",
     "description_text", "description_html",
+    "isco_code", "esco_uri", "occupation_label",
 )
 #: Raw values that do not make a change on their own (they differ on every crawl).
 VOLATILE_RAW = ("crawled_at",)
@@ -84,6 +85,7 @@ def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     a logged warning: one bad field never fails the batch it is in.
     """
     salary = item.get("salary") if isinstance(item.get("salary"), Mapping) else {}
+    occupation = item.get("occupation") if isinstance(item.get("occupation"), Mapping) else {}
     locations = [loc for loc in item.get("locations") or [] if isinstance(loc, Mapping)]
     first = locations[0] if locations else {}
     row: dict[str, Any] = {
@@ -112,6 +114,8 @@ def row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
         "salary_currency": salary.get("currency"), "salary_period": salary.get("period"),
         "salary_raw": item.get("salary_raw") or salary.get("raw"),
         "experience_years_min": _int(item.get("experience_years_min")),
+        "isco_code": occupation.get("isco_code"), "esco_uri": occupation.get("esco_uri"),
+        "occupation_label": occupation.get("label"),
         "description_text": item.get("description_text"),
         "description_html": item.get("description_html"),
         # the (sanitised) description HTML has its own column: not repeated in the raw values

@@ -1,0 +1,1 @@
+"""jobcrawler's versions of Scrapy commands (``COMMANDS_MODULE``)."""

@@ -1,0 +1,90 @@
+"""Scrapy's own feed exports (``scrapy crawl SPIDER -O ads.jsonl``) in jobcrawler's export schema.
+
+``FEED_EXPORTERS`` maps ``jsonl``/``jsonlines``, ``json`` and ``csv`` to the exporters below: each
+ad is written as ``jobcrawler export`` writes it (same fields, same order, lists and objects as JSON
+in CSV cells). The stub items of an incremental crawl (:class:`~jobcrawler.items.SeenAd`: an
+unchanged ad, not fetched again) never reach a feed: :class:`FeedAddon` gives every feed
+:class:`AdFilter` unless the feed names its own ``item_filter``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exporters import CsvItemExporter, JsonItemExporter, JsonLinesItemExporter
+from scrapy.extensions.feedexport import ItemFilter
+
+from jobcrawler.items import SeenAd
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+
+class AdFilter(ItemFilter):
+    """Every item but the stubs of unchanged ads (and within ``item_classes`` if a feed sets it)."""
+
+    def accepts(self, item: Any) -> bool:
+        return not isinstance(item, SeenAd) and super().accepts(item)
+
+
+class FeedAddon:
+    """Gives every feed of ``FEEDS`` (``-o``/``-O`` included) the :class:`AdFilter`."""
+
+    def update_settings(self, settings: Settings) -> None:
+        feeds = settings.getdict("FEEDS")
+        if not feeds:
+            return
+        for options in feeds.values():
+            options.setdefault("item_filter", AdFilter)
+        settings.set("FEEDS", feeds, settings.getpriority("FEEDS") or "addon")
+
+
+def _record(item: Any) -> dict[str, Any]:
+    from jobcrawler.ops.export import item_record
+
+    return item_record(ItemAdapter(item).asdict())
+
+
+class AdJsonLinesExporter(JsonLinesItemExporter):
+    """One export object per line."""
+
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        from jobcrawler.ops.export import EXPORT_FIELDS
+
+        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
+        kwargs.setdefault("ensure_ascii", False)
+        super().__init__(file, **kwargs)
+
+    def export_item(self, item: Any) -> None:
+        super().export_item(_record(item))
+
+
+class AdJsonExporter(JsonItemExporter):
+    """A JSON array of export objects."""
+
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        from jobcrawler.ops.export import EXPORT_FIELDS
+
+        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
+        kwargs.setdefault("ensure_ascii", False)
+        super().__init__(file, **kwargs)
+
+    def export_item(self, item: Any) -> None:
+        super().export_item(_record(item))
+
+
+class AdCsvExporter(CsvItemExporter):
+    """The export schema's columns; lists and objects as JSON in their cell."""
+
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        from jobcrawler.ops.export import EXPORT_FIELDS
+
+        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
+        super().__init__(file, **kwargs)
+
+    def export_item(self, item: Any) -> None:
+        record = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                  for k, v in _record(item).items()}
+        super().export_item(record)
