@@ -172,6 +172,7 @@ REMOTE_BY_SOURCE = [
      "whether the role is designated as on-site, hybrid or remote.", None),
     ("Analyst", [], "hybrid", None, "hybrid"),
     ("Analyst", [], None, None, None),
+    ("Web Designer", [], None, "Job Type:\nFull-time, Part-time, Fresher\nLocation:\nRemote\nJob Summary:", "remote"),
 ]
 
 

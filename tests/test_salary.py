@@ -131,3 +131,14 @@ def test_salary_in_text_reads_the_first_pay_sentence_of_a_description():
 @pytest.mark.parametrize(("country", "currency"), [("US", "USD"), ("CA", "CAD"), ("BE", None), (None, None)])
 def test_bare_dollar_in_a_salary_line_depends_on_the_country(country, currency):
     assert parse_salary("$80,000 - $90,000", country=country)["currency"] == currency
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # found by the held-out batch (after its one measured run)
+    ("The base salary range for this role is $120,000 - $150,000 USD plus equity.", (D(120000), D(150000))),
+    ("Audio Design M5 - The typical base pay range for this role across the U.S. is USD $112,000 - $218,400 per "
+     "year. There is a different range.", (D(112000), D(218400))),
+])
+def test_salary_in_text_held_out_misses(text, expected):
+    found = salary_in_text(text, "US")
+    assert (found["min"], found["max"], found["currency"], found["period"]) == (*expected, "USD", "year")

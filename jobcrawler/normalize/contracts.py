@@ -288,7 +288,8 @@ _OWN_MODEL = (
                            r"travail\s+(?:100\s*%\s+)?en\s+pr[ée]sentiel)\b", re.IGNORECASE)),
     ("remote", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:fully\s+|100\s*%\s+)?remote|"
                           r"(?:fully\s+)?remote\s+(?:role|position)\b(?!\s+(?:is\s+)?(?:not|possible))|"
-                          r"home[- ]?based)\b", re.IGNORECASE)),
+                          r"home[- ]?based|(?:location|workplace|work\s+location|standplaats|lieu(?:\s+de\s+travail)?|"
+                          r"arbeitsort)\s*:\s*(?:fully\s+|100\s*%\s+)?remote)\b", re.IGNORECASE)),
     ("hybrid", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:a\s+)?hybrid|hybrid\s+(?:role|position|"
                           r"working|based))\b", re.IGNORECASE)),
 )

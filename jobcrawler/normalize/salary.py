@@ -191,12 +191,15 @@ _PAY_WORDS = re.compile(
     r"remuneration|rate|day\s+rate|ote|salaris|loon|maandloon|jaarloon|bruto|brutto|brut|salaire|"
     r"r[ée]mun[ée]ration|r[ée]tribution|gehalt\w*|\w*gehalt|verg[üu]tung|lohn|tarief|tjm|tagessatz|"
     r"per\s+annum|p\.?a\.?)\b", re.IGNORECASE)
-_ATTACHED_PERIOD = re.compile(r"^\s*(?:/\s*(?:h|hr|hour|day|d|jour|dag|tag|uur|std)\b|p/?h\b|p/?d\b|per\s+(?:hour|day|"
-                              r"annum|uur|dag|jour|stunde|tag)\b|an\s+hour\b|de\s+l'heure)", re.IGNORECASE)
+_ATTACHED_PERIOD = re.compile(r"^\s*(?:/\s*(?:h|hr|hour|day|d|jour|dag|tag|uur|std|yr|year)\b|p/?h\b|p/?d\b|"
+                              r"per\s+(?:hour|day|annum|year|uur|dag|jour|stunde|tag)\b|an\s+hour\b|"
+                              r"de\s+l'heure|annually\b)", re.IGNORECASE)
 _NOT_PAY = re.compile(r"\b(?:bonus|stipend|allowance|reimbursement|equity|stock|401\s?\(?k\)?|raised|funding|"
                       r"revenue|quota|arr|book\s+of\s+business|deals?|savings?|budget|spend|tickets?|"
                       r"vergoeding|prime|pr[äa]mie|zuschuss)\b", re.IGNORECASE)
-_BENEFIT_AFTER = re.compile(r"\s*(?:[a-z-]+\s+)?" + _NOT_PAY.pattern, re.IGNORECASE)
+# "$10,000 signing bonus" is a bonus; "$150,000 plus equity" is pay beside equity.
+_BENEFIT_AFTER = re.compile(r"\s*(?:(?!(?:plus|and|with|or|en|et|und|mit|avec|met)\b)[a-z-]+\s+)?" + _NOT_PAY.pattern,
+                            re.IGNORECASE)
 _DOLLAR_COUNTRIES = {"US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
 _CURRENCY_CODES = {"£": "GBP", "€": "EUR", "zł": "PLN", "us$": "USD", "ca$": "CAD", "c$": "CAD", "a$": "AUD",
                    "au$": "AUD", "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "euro": "EUR", "euros": "EUR",
