@@ -5,7 +5,8 @@
 Titles: the hand-labelled ad titles (tests/data/occupation_titles.tsv) and ESCO labels, each made
 unique the way ads vary them (gender marker, seniority, place, contract words), so that the per-title
 cache never hits. Start-up: a fresh interpreter times ``import jobcrawler.normalize`` and then the
-first ``classify`` call, which loads the table (what a crawl pays once).
+first ``classify`` call, which loads the table (what a crawl pays once). Last, ``normalize_item`` on
+the normalisation benchmark's ads with and without the classifier.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--titles", type=int, default=6000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--items", type=int, default=3000, help="ads for the normalize_item pair")
     args = parser.parse_args()
 
     runs = []
@@ -88,7 +90,36 @@ def main() -> int:
     for title in batch:
         occupation.classify(title)
     print(f"classify, cached titles: {len(batch) / (time.process_time() - start):,.0f} titles/s")
+    normalize_with_and_without(args.items, args.runs)
     return 0
+
+
+def normalize_with_and_without(n: int, runs: int) -> None:
+    """normalize_item on the normalisation benchmark's items (unique descriptions, vague titles
+    "Medewerker N", so every ad also searches its description), with the classifier and without it,
+    alternately, in CPU time."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import normalize_bench
+
+    from jobcrawler import normalize
+    from jobcrawler.normalize import occupation
+
+    items = normalize_bench.raw_items(n)
+    real = occupation.classify
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    try:
+        for _ in range(runs):
+            for on in (True, False):
+                occupation.classify = real if on else (lambda *args, **kwargs: None)
+                normalize_bench.clear_caches()
+                start = time.process_time()
+                for item in items:
+                    normalize.normalize_item(item)
+                rates[on].append(n / (time.process_time() - start))
+    finally:
+        occupation.classify = real
+    print(f"normalize_item, {n:,} ads: {statistics.median(rates[True]):,.0f} items/s with the classifier, "
+          f"{statistics.median(rates[False]):,.0f} without (CPU time, median of {runs} alternating runs)")
 
 
 if __name__ == "__main__":

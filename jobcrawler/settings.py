@@ -41,9 +41,24 @@ JOBCRAWLER_FIXTURES_DIR = os.environ.get("JOBCRAWLER_FIXTURES_DIR") or "fixtures
 # not fetched again, only recorded as seen; every ad is fetched again after this many days anyway.
 JOBCRAWLER_INCREMENTAL = True
 JOBCRAWLER_FULL_REFRESH_DAYS = 7
+# jobcrawler crawl/replay crawl at most this many sites at a time in one process, the next starting
+# as one ends (memory stays flat however long the registry); 0 means 8 per CPU. Per-site politeness
+# (delays, CONCURRENT_REQUESTS_PER_DOMAIN) is the same whatever this number.
+JOBCRAWLER_SITES_AT_ONCE = 0
+# jobcrawler crawl --scrapyd URL,...: each site is a Scrapyd job (jobcrawler/ops/scrapyd.py). The
+# coordinator reads the nodes' jobs every so many seconds, keeps at most this many jobs waiting on a
+# node, counts a node dead after this many failed reads in a row, and cancels a job that runs longer
+# than this many seconds; the sites of a dead node or a cancelled job are crawled once more elsewhere.
+JOBCRAWLER_SCRAPYD_POLL_SECONDS = 5.0
+JOBCRAWLER_SCRAPYD_QUEUE = 2
+JOBCRAWLER_SCRAPYD_NODE_FAILURES = 3
+JOBCRAWLER_SCRAPYD_JOB_TIMEOUT = 6 * 3600
 # jobcrawler crawl/replay keep each site's pending requests on disk (a temporary JOBDIR per
 # site and run) instead of in memory.
 JOBCRAWLER_DISK_QUEUE = True
+# Duplicate clusters: at the end of a crawl/replay run, cluster its new and changed ads
+# (jobcrawler.dedup; `jobcrawler dedup` does the same by hand).
+JOBCRAWLER_DEDUP = True
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 
@@ -84,6 +99,12 @@ TELNETCONSOLE_ENABLED = False
 
 # --- Robustness ----------------------------------------------------------------------------------
 RETRY_ENABLED = True
+# Scrapy's HTTP/1.1 handler, with a close that cannot fire its Deferred twice (a CRITICAL
+# AlreadyCalledError traceback per site when many sites close on a busy event loop).
+DOWNLOAD_HANDLERS = {
+    "http": "jobcrawler.downloadhandlers.HTTP11DownloadHandler",
+    "https": "jobcrawler.downloadhandlers.HTTP11DownloadHandler",
+}
 # Scrapy's retry middleware, replaced by one that honours Retry-After on 429 and 503.
 DOWNLOADER_MIDDLEWARES = {
     "jobcrawler.middlewares.DownloadErrorMiddleware": 40,

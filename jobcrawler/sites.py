@@ -213,6 +213,10 @@ def read_registry(path: str | os.PathLike[str] | None = None,
         raise SiteConfigError(f"cannot read the site registry {file}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SiteConfigError(f"site registry {file} is not valid TOML: {exc}") from None
+    for key in data:
+        if key != "sites":
+            raise SiteConfigError(f"{file}: unknown table or key {key!r}{_did_you_mean(key, ['sites'])}"
+                                  " (a site is a [sites.NAME] table)")
     tables = data.get("sites")
     if not isinstance(tables, dict) or not tables:
         raise SiteConfigError(f"{file}: no [sites.NAME] tables")

@@ -35,6 +35,8 @@ OUTPUT = DATA / "occupations.tsv"
 SUPPLEMENT = DATA / "occupations_supplement.toml"
 LANGUAGES = ("en", "nl", "fr", "de")
 RANKS = {"preferredLabel": 0, "altLabels": 1, "hiddenLabels": 2}
+#: Shorter labels ("AG", "KP") are abbreviations that titles use for other things (places, companies).
+MIN_CHARS = 3
 
 
 def datasets_dir() -> Path:
@@ -85,7 +87,7 @@ def build() -> str:
                 for label in row[column].split("\n"):
                     for form in variants(label):
                         key = normalize_label(form)
-                        if key:
+                        if len(key) >= MIN_CHARS:
                             labels[key].append((uri, rank, lang))
     with SUPPLEMENT.open("rb") as f:
         supplement = tomllib.load(f)

@@ -22,7 +22,8 @@ Split, declared before any MELO figure was looked at (commit "Occupation eval: d
   ``part`` column, ``heldout`` = ``sha256("occupation-titles-2026:" + title) % 100 < 25`` (76 titles),
   scored once at the end; ``tune`` (241 titles) is looked at and used for fixes. The first run on the
   tune part (before any fix) is reported apart from the final figures. ``dev`` (144 titles) was
-  written and labelled after the first fixes, before its own first run, and then used for fixes too.
+  written and labelled after the first fixes, before its own first run, and then used for fixes too;
+  ``dev2`` (123 titles) likewise, later.
 - Gold of a MELO query: the ISCO-08 unit groups of its relevant ESCO concepts (occupation URIs looked
   up in ESCO v1.0.8, the version nearest to MELO's 1.0.3/1.0.9 corpora, else v1.2; ISCO group URIs
   directly).
@@ -144,7 +145,7 @@ def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--part", default="tune", choices=["tune", "dev", "heldout", "all"],
+    parser.add_argument("--part", default="tune", choices=["tune", "dev", "dev2", "heldout", "all"],
                         help="part of our labelled titles (heldout: once, at the end)")
     parser.add_argument("--melo-part", default="heldout", choices=["tune", "heldout", "all"])
     parser.add_argument("--threshold", type=float, default=None, help="score threshold (default: the module's)")

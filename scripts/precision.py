@@ -12,8 +12,9 @@ Rows with an ``item`` are whole raw items (title, platform codes, flags, descrip
 through :func:`jobcrawler.normalize.normalize_item`, as a crawl does, and the field is read from its
 output; these measure precedence between sources and values read from the description (salary).
 
-A held-out set (``--data tests/data/places_heldout.jsonl``) is written like a batch but scored only
-once, at the end of the work it measures: nobody looks at its errors while fixing.
+A held-out set (a file of its own, ``--data FILE``) is written like a batch but scored only once, at
+the end of the work it measures: nobody looks at its errors while fixing. Once scored it joins the
+labelled set as a batch of its own (``2026-11-25-places-heldout``).
 
 Run: ``python scripts/precision.py [--show-errors] [--batch NAME] [--data FILE]``
 """
@@ -112,7 +113,7 @@ def main() -> int:
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--batch", help="only the rows of this batch (e.g. 2026-11-25)")
     parser.add_argument("--data", type=Path, default=DATA,
-                        help="another labelled file, e.g. a held-out set (tests/data/places_heldout.jsonl)")
+                        help="another labelled file, e.g. a held-out set")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
     if args.batch:

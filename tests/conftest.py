@@ -34,10 +34,21 @@ def _hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     """No test (nor a module-scoped fixture, nor a subprocess it starts) reads or writes the
     working folder's database, spool or logs: the defaults point into a temporary folder."""
     work = tmp_path_factory.mktemp("session-cwd")
+    before = _working_files()
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(work)
         _isolate(mp, work)
         yield
+    assert _working_files() == before, "a test wrote the repository's jobcrawler.db, spool/ or logs/"
+
+
+def _working_files() -> dict[str, float | None]:
+    """When the checkout's own database, spool and logs last changed (None: absent)."""
+    paths = [ROOT / "jobcrawler.db", ROOT / "spool", ROOT / "logs"]
+    for folder in paths[1:]:
+        if folder.is_dir():
+            paths.extend(folder.iterdir())
+    return {str(p): p.stat().st_mtime if p.exists() else None for p in paths}
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import pytest
 from jobcrawler.sites import load_sites
 from tests.conftest import FIXTURES, ROOT
 
-VOLATILE = ("first_seen", "last_seen")
+VOLATILE = ("first_seen", "last_seen", "cluster_id", "is_canonical")  # clusters: test_replay_clusters_*
 UPDATE = os.environ.get("JOBCRAWLER_UPDATE_GOLDEN") == "1"
 DEMO_SITES = str(FIXTURES / "sites.toml")
 #: Every site of fixtures/sites.toml has its golden items (README, "Add a site").
@@ -191,3 +191,29 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path) -> None:
     assert len(_export(db)) == 2
     runs = run("runs", "--db", db)
     assert "scrapy c" in runs.stdout and "ok" in runs.stdout
+
+
+def test_replay_clusters_the_agency_copies(replayed: str) -> None:
+    """demo-agency reposts three employers' ads: each copy joins its employer's cluster (whose
+    canonical ad is the employer's own), its own Data Engineer ad in Gent stays alone."""
+    records = _export(replayed, "--status", "all")
+    clusters: dict[int, set[tuple[str, str]]] = {}
+    for r in records:
+        clusters.setdefault(r["cluster_id"], set()).add((r["source"], r["source_id"]))
+    copies = sorted(sorted(members) for members in clusters.values() if len(members) > 1)
+    assert copies == [
+        [("demo-agency", "SI-5120"), ("demo-greenhouse", "7000001")],  # Data Engineer, Gent
+        [("demo-agency", "SI-5150"), ("demo-jobtoolz", "88101")],  # Werfleider, Sint-Niklaas
+        [("demo-agency", "SI-5177"), ("demo-smartrecruiters", "744000100000001")],  # night nurse
+    ]
+    assert len(clusters) == len(records) - 3
+    canonical = {(r["source"], r["source_id"]) for r in records if r["is_canonical"]}
+    assert {source_id for source, source_id in canonical if source == "demo-agency"} == {"SI-5190"}
+    unique = _export(replayed, "--status", "all", "--unique")
+    assert len(unique) == len(clusters)
+    by_title = {(u["source"], u["title"]): u for u in unique}
+    assert by_title[("demo-greenhouse", "Data Engineer")]["copies"] == 2
+    assert by_title[("demo-greenhouse", "Data Engineer")]["sources"] == ["demo-agency", "demo-greenhouse"]
+    runs = run("runs", "--db", replayed)
+    header, row = runs.stdout.splitlines()[:2]
+    assert row.split()[header.split().index("copies") + 1] == "3"  # "started" is two words

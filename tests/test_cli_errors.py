@@ -98,6 +98,19 @@ def test_sites_without_a_registry_is_one_line(capsys: pytest.CaptureFixture[str]
     assert "no site registry sites.toml here" in one_line(err) and "--sites" in err
 
 
+def test_sites_top_level_typo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = registry(tmp_path, '[site.acme]\nplatform = "vivid"\n')
+    status, _, err = cli(capsys, "sites", "--sites", path)
+    assert status == 2 and "unknown table or key 'site' (did you mean 'sites'?)" in one_line(err)
+
+
+def test_sites_with_the_database_down_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = cli(capsys, "sites", "--sites", DEMO_SITES,
+                           "--db", "postgresql://jc:s3cret@127.0.0.1:1/none")
+    assert status == 0 and "never run" in out
+    assert "last results unknown: cannot open the database" in one_line(err) and "s3cret" not in err
+
+
 def test_sites_reads_last_results_without_creating_a_database(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = cli(capsys, "sites", "--sites", DEMO_SITES,
@@ -125,7 +138,7 @@ def test_crawl_of_only_broken_sites_runs_nothing_even_with_skip_broken(
 
 @pytest.mark.parametrize("verb", ["replay", "crawl", "record"])
 def test_missing_registry_is_one_line(verb: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = cli(capsys, verb)
+    status, _, err = cli(capsys, verb, "vivid")
     assert status == 2 and "no site registry sites.toml here" in one_line(err)
 
 
@@ -194,6 +207,21 @@ def test_log_file_that_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureF
     blocker.write_text("")
     status, _, err = cli(capsys, "replay", "--sites", DEMO_SITES, "--log-file", str(blocker / "x.log"))
     assert status == 2 and f"--log-file {blocker / 'x.log'}: cannot write it" in one_line(err)
+
+
+def test_record_needs_site_names(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = cli(capsys, "record", "--sites", DEMO_SITES)
+    assert status == 2 and "name the sites to record" in one_line(err)
+
+
+def test_sqlite_hints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobcrawler.ops import command
+
+    assert command.sqlite_hint(tmp_path / "a" / "x.db") == f" (the folder {tmp_path / 'a'} does not exist)"
+    assert command.sqlite_hint(tmp_path) == f" ({tmp_path} is a folder)"
+    assert command.sqlite_hint(tmp_path / "x.db") == ""
+    monkeypatch.setattr(command.os, "access", lambda path, mode: False)  # as a user, not root
+    assert "is not writable; SQLite also writes its journal there" in command.sqlite_hint(tmp_path / "x.db")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any folder")

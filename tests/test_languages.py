@@ -165,7 +165,7 @@ def _texts_for_agreement() -> list[str]:
     import ad_text
 
     texts = [html_to_text(ad_text.description_html(random.Random(i), i)[1])[:150] for i in range(400)]
-    for name in ("labelled.jsonl", "realworld_heldout.jsonl"):
+    for name in ("labelled.jsonl",):
         rows = [json.loads(line) for line in (ROOT / "tests" / "data" / name).read_text("utf-8").splitlines()]
         texts += [r["raw"][:150] for r in rows if r["field"] in ("ad_language", "languages_required")]
     return [

@@ -165,6 +165,17 @@ WORLD = [
     ("NYC", [("New York City", None, "US-NY", None, "US")]),
     ("Frankfurt/Main", [("Frankfurt am Main", None, "DE-HE", None, "DE")]),
     ("Valencia", [("Valencia", None, None, None, "ES")]),
+    # codes and postal codes as ATSs write them
+    ("Redmond, WA", [("Redmond", None, "US-WA", None, "US")]),  # not also Wa, Ghana
+    ("IE-Dublin", [("Dublin", None, None, None, "IE")]),
+    ("Dublin 2, Ireland", [("Dublin", None, None, None, "IE")]),
+    ("London EC2A 4BX, United Kingdom", [("London", None, None, "GB-ENG", "GB")]),
+    ("Berlin, BE", [("Berlin", None, "DE-BE", None, "DE")]),  # SmartRecruiters' region code
+    # European towns over 5,000: Belgium's neighbours; a small town's name never takes a city's
+    ("Baarle-Nassau", [("Baarle-Nassau", None, "NL-NB", None, "NL")]),
+    ("Vaals", [("Vaals", None, "NL-LI", None, "NL")]),
+    ("Cologne", [("Köln", None, "DE-NW", None, "DE")]),
+    ("None", []),  # a form's empty value, also a town in Piedmont
 ]
 
 
@@ -200,6 +211,10 @@ def _item(structured, free, hint=None):
     # a country-only address adds nothing beside a city of that country
     (["Ireland"], ["Dublin"], [("Dublin", None, None, "IE")]),
     ([], ["Remote - UK"], [(None, None, None, "GB")]),
+    # a foreign postcode before the city, as address_to_text writes it
+    (["1012 AB Amsterdam, NL"], [], [("Amsterdam", "NL-NH", None, "NL")]),
+    # the address with its postcode says more than the free text's same city
+    (["9000 Gent, BE"], ["Gent"], [("Gent", "BE-VOV", "BE-VLG", "BE")]),
 ])
 def test_item_locations_structured_beats_free_text(structured, free, expected):
     assert _item(structured, free) == expected
@@ -266,3 +281,29 @@ def test_real_responses_are_placed_where_a_reader_places_them():
         # Personio SE: office Munich, additional office Berlin
         ("personio", [("Munich", "DE-BY", None, "DE"), ("Berlin", "DE-BE", None, "DE")]),
     ]
+
+
+def test_every_belgian_and_luxembourg_name_stays_at_home():
+    """The world table adds readings, never takes one away: each of the ~3,500 names of the
+    gazetteer's Belgian and Luxembourg places, read alone, stays in Belgium or Luxembourg, but for
+    the few the world table lists as a far larger European city's name (Lille, Essen)."""
+    import json
+    from importlib.resources import files
+
+    from jobcrawler.normalize.world import world
+
+    entries = json.loads(files("jobcrawler.data").joinpath("gazetteer.json").read_text("utf-8"))["entries"]
+    abroad = set(world().world_wins)
+    assert {"lille", "essen"} <= abroad and "bergen" not in abroad and len(abroad) < 20
+    moved = {}
+    for entry in entries:
+        if entry["kind"] == "country":
+            continue
+        for name in entry["names"]:
+            got = {loc["country_code"] for loc in parse_locations(name)}
+            assert got, name
+            if not got <= {"BE", "LU"}:
+                moved[name] = got
+            if entry["country"] == "BE":
+                assert {loc["country_code"] for loc in parse_locations(name, "BE")} <= {"BE"}, name
+    assert set(moved) == {"Belgrade", "Duisburg", "Essen", "Hagen", "Herne", "Lille", "Marienthal"}, moved

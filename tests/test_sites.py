@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from jobcrawler.sites import SiteConfigError, load_sites, select_sites
+from jobcrawler.sites import (
+    SiteConfigError,
+    load_sites,
+    platform_keys,
+    read_registry,
+    select_sites,
+    spider_classes,
+)
 from tests.conftest import FIXTURES, ROOT
 from tests.test_cli import run
 
@@ -42,15 +49,33 @@ def test_missing_registry_and_unknown_site(tmp_path: Path) -> None:
     assert [s.name for s in select_sites(sites, ["vivid"])] == ["vivid"]
 
 
-def test_every_shipped_site_names_a_real_spider() -> None:
-    from scrapy.settings import Settings
-    from scrapy.spiderloader import SpiderLoader
-
-    settings = Settings()
-    settings.setmodule("jobcrawler.settings")
-    names = set(SpiderLoader.from_settings(settings).list())
+def test_every_shipped_site_passes_every_check() -> None:
+    """Platform, keys, values, and the spider built with them: both shipped registries."""
+    platforms = spider_classes()
     for registry in (ROOT / "sites.toml", FIXTURES / "sites.toml"):
-        assert load_sites(registry, names)
+        checked = read_registry(registry, platforms)
+        assert checked.broken == {} and checked.sites
+
+
+def test_a_broken_site_is_set_apart_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text('[sites.good]\nplatform = "vivid"\n[sites.bad]\nplatform = "greenhouse"\n'
+                    'bord = "x"\n')
+    registry = read_registry(path, spider_classes())
+    assert list(registry.sites) == ["good"] and list(registry.broken) == ["bad"]
+    assert registry.names == ["good", "bad"]
+    assert [s.name for s in select_sites(registry, ["good"])] == ["good"]
+    with pytest.raises(SiteConfigError, match="unknown key 'bord'"):
+        load_sites(path, spider_classes())
+
+
+def test_platform_keys_are_the_spiders_arguments() -> None:
+    platforms = spider_classes()
+    assert platform_keys(platforms["greenhouse"]) == {
+        "board", "base_url", "page_size", "employer", "agency", "country", "language", "countries"}
+    assert "company" in platform_keys(platforms["recruitee"])  # company_url: {company}.recruitee.com
+    assert {"tenant", "career_site", "facets"} <= platform_keys(platforms["workday"])
+    assert {"url", "link_pattern"} <= platform_keys(platforms["jsonld"])
 
 
 def test_sites_command_lists_platform_and_last_result(tmp_path: Path) -> None:
@@ -65,3 +90,12 @@ def test_sites_command_lists_platform_and_last_result(tmp_path: Path) -> None:
     bad.write_text("[sites.x]\n")
     result = run("sites", "--sites", str(bad))
     assert result.returncode == 2 and "key 'platform'" in result.stderr
+
+
+def test_every_fixture_folder_is_a_demo_site_with_golden_items() -> None:
+    """A recorded site (fixtures/NAME/responses.json) is replayed and checked against its golden
+    items only if fixtures/sites.toml names it (README, "Add a site")."""
+    recorded = {p.parent.name for p in FIXTURES.glob("*/responses.json")}
+    demo = set(load_sites(FIXTURES / "sites.toml"))
+    assert recorded == demo
+    assert all((FIXTURES / name / "expected.jsonl").is_file() for name in demo)

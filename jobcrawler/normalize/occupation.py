@@ -4,18 +4,21 @@
 "label": "magazijnmedewerker", "score": 1.0}``; None when unsure (score under ``THRESHOLD``), for
 open applications and talent pools, and for titles that name no occupation.
 
-How: the title is cut into parts (" - ", " | ", brackets, ...), gender markers ("(m/v/x)", "H/F",
-"(m/w/d)", "(e)", "/in"), seniority, contract and employer words and places are dropped; each part is
-looked up among the ESCO labels in four languages (``jobcrawler/data/occupations.tsv``, built by
-``scripts/build_occupations.py``): a whole label, the longest label inside it, or the
-nearest label by edit distance (rapidfuzz). When the title gives nothing sure, the first sentences of
-the description are searched for a label. The tables load on first use (about 0.3 s).
+How: the title is cut into parts (" - ", " | ", "/", brackets); gender markers ("(m/v/x)", "H/F",
+"(m/w/d)", "(e)", "*in"), seniority, contract and employer jargon words are dropped, and a part made
+only of generic words ("Medewerker") says nothing. Each part is looked up among the ESCO labels in
+four languages plus reviewed ad wording (``jobcrawler/data/occupations.tsv``, built by
+``scripts/build_occupations.py``): a whole label (or its compound: "medewerker klantendienst"), the
+longest label inside it, or the nearest label by edit distance (rapidfuzz). A place ("Gent") finds
+nothing sure and loses to the occupation part. When the title gives nothing sure, the first sentences
+of the description are searched for a label. The table loads on first use (about 0.3 s of CPU).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
@@ -60,7 +63,8 @@ student studenten students werkstudent flexi flexijob stagiair stagiaire stage i
 trainee praktikant praktikantin praktikum nacht night shift ploegen ploeg ploegenstelsel ploegendienst
 dagploeg nachtploeg pauses weekend avondwerk optie option urgent dringend nieuw new nouveau neu
 asap immediate regio region omgeving rijbewijs permis hiring wanted gezocht recherche recherchons
-zoeken zoekt cherche sucht suchen m v x h f w d
+zoeken zoekt cherche sucht suchen m v x h f w d hero heroes ninja rockstar guru wizard champion
+superhero superheld toptalent talent topper crack
 """)
 #: Words that name no occupation on their own: a title made only of them is vague.
 GENERIC_WORDS = _words("""
@@ -98,21 +102,20 @@ class _Tables:
         #: label key -> (occupation index, rank 0 preferred/1 alternative/2 hidden/3 supplement,
         #: distinct ISCO groups sharing it, languages)
         self.labels: dict[str, tuple[int, int, int, str]] = {}
-        self.blocks: dict[str, list[str]] = {}
-        #: the first words of the labels: where a label may start
-        self.first_words: set[str] = set()
+        blocks: defaultdict[str, list[str]] = defaultdict(list)
         for line in text.splitlines():
-            kind, _, rest = line.partition("\t")
-            if kind == "L":
-                key, occ, rank, groups, langs = rest.split("\t")
+            if line.startswith("L\t"):
+                _, key, occ, rank, groups, langs = line.split("\t")
                 self.labels[key] = (int(occ), int(rank), int(groups), langs)
-                self.first_words.add(key.split(" ", 1)[0])
-                for word in key.split():
+                for word in key.split(" "):
                     if len(word) >= 4:
-                        self.blocks.setdefault(word[:4], []).append(key)
-                        self.blocks.setdefault("$" + word[-5:], []).append(key)
-            elif kind == "O":
-                self.occupations.append(rest.split("\t")[1:])
+                        blocks[word[:4]].append(key)
+                        blocks["$" + word[-5:]].append(key)
+            elif line.startswith("O\t"):
+                self.occupations.append(line.split("\t")[2:])
+        self.blocks = dict(blocks)
+        #: the first words of the labels: where a label may start
+        self.first_words = {key.partition(" ")[0] for key in self.labels}
 
     def near(self, key: str) -> list[str]:
         """Labels that share a word's first four or last five letters with ``key``: the only ones
@@ -125,8 +128,10 @@ class _Tables:
                 found.update(dict.fromkeys(self.blocks.get("$" + word[-5:], ())))
         return list(found)
 
-    def contained(self, key: str, min_chars: int = 1) -> str | None:
-        """The longest label made of consecutive words of ``key`` (at most ``MAX_LABEL_WORDS``)."""
+    def contained(self, key: str, strict: bool = False) -> str | None:
+        """The longest label made of consecutive words of ``key`` (at most ``MAX_LABEL_WORDS``);
+        ``strict`` (for descriptions) takes only preferred or reviewed labels of 5 characters or more,
+        or labels of several words: ESCO's alternative labels include words like "products"."""
         words = key.split()
         labels, firsts = self.labels, self.first_words
         best = ""
@@ -135,10 +140,14 @@ class _Tables:
                 continue
             for size in range(min(len(words) - i, MAX_LABEL_WORDS), 0, -1):
                 sub = " ".join(words[i:i + size]) if size > 1 else word
-                if len(sub) > len(best) and sub in labels and len(sub) >= min_chars and sub not in GENERIC_WORDS:
+                if (len(sub) > len(best) and sub in labels and sub not in GENERIC_WORDS
+                        and (not strict or self._sure(sub, size))):
                     best = sub
                     break
         return best or None
+
+    def _sure(self, key: str, words: int) -> bool:
+        return (words > 1 and len(key) >= 8) or (self.labels[key][1] in (0, 3) and len(key) >= 5)
 
 
 @cache
@@ -166,12 +175,26 @@ def title_parts(title: str) -> list[str]:
     return parts
 
 
+def _compounds(key: str) -> list[str]:
+    """Dutch and German write "medewerker klantendienst" and "klantendienstmedewerker", "Mitarbeiter
+    Kundenservice" and "Kundenservicemitarbeiter": the compound of a two-word part whose head is a
+    generic word."""
+    words = key.split()
+    if len(words) != 2:
+        return []
+    head, rest = words if words[0] in GENERIC_WORDS else words[::-1]
+    if head not in GENERIC_WORDS or rest in GENERIC_WORDS:
+        return []
+    return [rest + head, rest + "s" + head]
+
+
 def _match(key: str) -> tuple[float, str] | None:
     """(score, label key) of the best label for one normalised part."""
     tables = _tables()
-    label = tables.labels.get(key)
-    if label is not None:
-        return _label_score(1.0, label), key
+    for form in (key, *_compounds(key)):
+        label = tables.labels.get(form)
+        if label is not None:
+            return _label_score(1.0, label), form
     best: tuple[float, str] | None = None
     longest = tables.contained(key)
     if longest is not None:
@@ -209,7 +232,7 @@ def _classify_title(title: str) -> tuple[float, str] | None:
 def _from_description(description: str) -> tuple[float, str] | None:
     """The longest label in the description's first sentences."""
     tables = _tables()
-    found = tables.contained(normalize_label(description[:DESCRIPTION_CHARS]), min_chars=8)
+    found = tables.contained(normalize_label(description[:DESCRIPTION_CHARS]), strict=True)
     return (_label_score(DESCRIPTION_SCORE, tables.labels[found]), found) if found else None
 
 

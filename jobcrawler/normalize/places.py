@@ -7,7 +7,8 @@ The names come from two generated tables:
   and cantons with ISO 3166-2 codes, and every country's name in 36 languages (CLDR) with its ISO
   3166-1 alpha-2 and alpha-3 codes;
 - the world table (``jobcrawler/data/world.tsv``, built by ``scripts/build_world.py``, read by
-  :mod:`jobcrawler.normalize.world`): GeoNames' cities over 15,000 inhabitants elsewhere, and the
+  :mod:`jobcrawler.normalize.world`): GeoNames' cities over 15,000 inhabitants elsewhere (European
+  towns over 5,000), and the
   first-level subdivisions of the US, Canada, Australia, the Netherlands, Germany, Switzerland,
   Austria (``province_code``), France and the UK (``region_code``).
 
@@ -188,7 +189,8 @@ def _postcode_index() -> dict[str, tuple[Place, ...]]:
 
 
 def lookup(name: str) -> tuple[Place, ...]:
-    """Every gazetteer entry one of whose names is ``name`` (case, accents and dashes ignored)."""
+    """Every gazetteer entry, subdivision and world city one of whose names is ``name`` (case,
+    accents and dashes ignored; words about a place skipped when the name is not found with them)."""
     key = fold(name)
     if key in _not_places():
         return ()
@@ -242,13 +244,21 @@ def _candidates(part: str, position: int = 0) -> tuple[Place, ...]:
             if len(prefixed) == 1:
                 return tuple(prefixed)
             if not by_code or (named_abroad := [p for p in lookup(rest) if p.world]):
-                return tuple(named_abroad) if by_code else lookup(rest)  # "8000 Aarhus"
+                # "8000 Aarhus", "1012 AB Amsterdam": a postcode of another country
+                return (tuple(named_abroad) if by_code else lookup(rest)) or _other_spellings(part)
+        elif not by_code:
+            return _other_spellings(part)
         return tuple(p for p in by_code if p.kind == "municipality") or by_code
     return _other_spellings(part) or _bare_code(part)
 
 
 _OFFICE = re.compile(r"\b(?:offices?|locations?|hq|headquarters|campus|hub)\b", re.IGNORECASE)
-_POSTAL_CODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d[\d ]{2,6}(?:\s?[A-Z]{2}\b)?", re.IGNORECASE)
+#: Postal codes around a city's name: "10115 Berlin", "1012 AB Amsterdam", "London EC2A 4BX",
+#: "Dublin 2" (read only when the name is not found with them).
+_POSTAL_CODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d[\d ]{2,6}(?:\s?[A-Z]{2}\b)?|\b[A-Z]{1,2}\d[A-Z\d]?(?:\s\d[A-Z]{2})?\b"
+                          r"|(?<=[a-z] )\d{1,2}$", re.IGNORECASE)
+#: "IE-Dublin", "DE - Berlin": a country code before the place.
+_CODE_FIRST = re.compile(r"^([A-Za-z]{2,3})\s*-\s*(\S.*)$")
 
 
 def _code_candidates(part: str, position: int, named: tuple[Place, ...]) -> tuple[Place, ...]:
@@ -271,6 +281,8 @@ def _other_spellings(part: str) -> tuple[Place, ...]:
         rest = " ".join(_POSTAL_CODE.sub(" ", part).split())
         if rest and rest != part:
             return tuple(p for p in lookup(rest) if p.world or p.kind == "country")
+    if (m := _CODE_FIRST.match(part)) and (country := _codes()[0].get(m[1].lower())):
+        return tuple(p for p in lookup(m[2]) if p.country == country.country) or (country,)
     if _OFFICE.search(part):
         words = _OFFICE.sub(" ", part).split()
         for size in range(min(len(words), 4), 0, -1):
@@ -385,7 +397,7 @@ def _split_city_list(piece: str) -> list[str]:
     parts = [p.strip() for p in piece.split(",") if p.strip()]
     if len(parts) < 2:
         return [piece]
-    options = [_candidates(p) for p in parts]
+    options = [_candidates(p, i) for i, p in enumerate(parts)]  # "Redmond, WA" is one place
     if not all(any(c.kind in ("municipality", "locality") for c in cands) for cands in options):
         return [piece]
     if any(_may_nest(x, y) for a, b in itertools.pairwise(options) for x in a for y in b):
@@ -399,6 +411,8 @@ def _names_no_place(piece: str) -> bool:
     if not parts:
         return False
     key = fold(parts[0])  # "omgeving" in "Gent en omgeving": only words about a place
+    if _PROVINCE_WORD.search(key):
+        return False  # "Province of Antwerp" is one place
     return bool(_REMOTE.search(parts[0])) or key in _not_places() or not _NOISE.sub(" ", key).strip()
 
 
@@ -475,7 +489,7 @@ def item_locations(structured: list[str], free_text: list[str], country_hint: st
 
 def _inside(a: dict, b: dict) -> bool:
     """True when ``a`` says more than ``b`` about the same place: ``b`` adds nothing."""
-    keys = ("city", "province_code", "region_code", "country_code")
+    keys = ("city", "municipality", "postcode", "province_code", "region_code", "country_code")
     if a["country_code"] != b["country_code"] and b["country_code"] is not None:
         return False
     more = [k for k in keys if a[k] and not b[k]]

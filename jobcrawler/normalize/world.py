@@ -1,9 +1,10 @@
 """The world table (``jobcrawler/data/world.tsv``, built by ``scripts/build_world.py``): read once.
 
-GeoNames' cities over 15,000 inhabitants (outside Belgium and Luxembourg, which the gazetteer has in
-depth), ISO 3166-2 first-level subdivisions of the countries listed in ``world_supplement.toml``,
-regions that name no country ("EMEA"), words that are never places ("EST") and the names whose
-foreign city, read alone, wins over a Belgian or Luxembourg place ("Lille").
+GeoNames' cities over 15,000 inhabitants and European towns over 5,000 (outside Belgium and
+Luxembourg, which the gazetteer has in depth), ISO 3166-2 first-level subdivisions of the countries
+listed in ``world_supplement.toml``, regions that name no country ("EMEA"), words that are never
+places ("EST") and the names whose foreign city, read alone, wins over a Belgian or Luxembourg
+place ("Lille").
 """
 
 from __future__ import annotations

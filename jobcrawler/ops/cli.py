@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crawl", parents=[run_opts], help="crawl the live sites (the cron job)",
                        description="Crawl every configured site (or those named) live, politely, "
                        "into the database. Example: jobcrawler crawl --log-file logs/crawl.log")
+    p.add_argument("--scrapyd", metavar="URL[,URL...]",
+                   help="run each site as a job on these Scrapyd nodes (jobcrawler deploy first); "
+                   "needs a PostgreSQL --db that every node reaches")
     p.set_defaults(func="jobcrawler.ops.run_cmd:cmd_run", mode="crawl")
     p = sub.add_parser("record", parents=[run_opts], help="crawl live and save responses as fixtures",
                        description="Crawl sites live and save every response under "
@@ -87,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fixtures", metavar="DIR",
                    help="fixture folder (default: $JOBCRAWLER_FIXTURES_DIR, else fixtures)")
     p.set_defaults(func="jobcrawler.ops.run_cmd:cmd_run", mode="record")
+
+    p = sub.add_parser("deploy", help="put the project on Scrapyd nodes",
+                       description="Build the project's egg (scrapyd-client) and add it to each "
+                       "Scrapyd node, for jobcrawler crawl --scrapyd. Run it in the project folder. "
+                       "Example: jobcrawler deploy http://node1:6800,http://node2:6800")
+    p.add_argument("url", metavar="URL[,URL...]")
+    p.set_defaults(func="jobcrawler.ops.scrapyd:cmd_deploy")
 
     p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines or CSV",
                        description="Write stored ads in the export schema. "
@@ -101,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.add_argument("--country", type=_country, metavar="CC",
                    help="only ads whose first location is in this country (ISO code, e.g. BE)")
+    p.add_argument("--unique", action="store_true",
+                   help="one row per duplicate cluster: its canonical ad with copies and sources")
     p.set_defaults(func="jobcrawler.ops.export_cmd:cmd_export")
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
@@ -125,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "changes are recorded in job_changes. Example: jobcrawler renormalize --source vivid")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.set_defaults(func="jobcrawler.ops.db_cmd:cmd_renormalize")
+
+    from jobcrawler.ops import dedup_cmd
+
+    dedup_cmd.add_parser(sub, [db_opt, wait_opt])
 
     p = sub.add_parser("db", parents=[db_opt], help="schema migrations",
                        description="upgrade: migrate the database to the newest schema; "

@@ -115,12 +115,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print("no runs recorded yet", file=sys.stderr)
         return 0
     header = ("id", "command", "started", "status", "items", "new", "upd", "closed", "dropped",
-              "errors", "sites")
+              "errors", "copies", "sites")
     rows = [header] + [
         (r.id, r.command, f"{r.started_at:%Y-%m-%d %H:%M:%S}", r.status, r.items_seen, r.new,
-         r.updated, r.closed, r.dropped, r.errors, ", ".join(r.sites or []))
+         r.updated, r.closed, r.dropped, r.errors, r.new_copies or 0, ", ".join(r.sites or []))
         for r in runs]
-    print_table(rows, left=(1, 2, 3, 10))
+    print_table(rows, left=(1, 2, 3, 11))
     return 0
 
 
@@ -174,4 +174,6 @@ def _last_results(db: str | None) -> dict[str, Any]:
     except CommandError as exc:
         if exc.status == EXIT_USAGE:
             raise
+        if "no database" not in str(exc):  # never run is right for a database not made yet
+            print(f"jobcrawler: last results unknown: {exc}", file=sys.stderr)
     return last

@@ -12,7 +12,7 @@ from typing import IO, Any
 from sqlalchemy import Engine, select
 
 from jobcrawler.storage.db import session_factory
-from jobcrawler.storage.models import Job
+from jobcrawler.storage.models import Cluster, Job
 
 #: The export schema, in order (README, "Export schema").
 EXPORT_FIELDS = (
@@ -22,7 +22,10 @@ EXPORT_FIELDS = (
     "working_time", "hours_per_week", "remote", "languages_required", "ad_language", "salary",
     "experience_years_min", "description_text", "first_seen", "last_seen", "status", "closed_at",
     "isco_code", "esco_uri", "occupation_label",
+    "cluster_id", "is_canonical",
 )
+#: ``export --unique``: one row per duplicate cluster (its canonical ad), with its copies and sources.
+UNIQUE_FIELDS = (*EXPORT_FIELDS, "copies", "sources")
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -39,8 +42,8 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def job_record(job: Job) -> dict[str, Any]:
-    """One ad as an export object."""
+def job_record(job: Job, canonical_job_id: int | None = None) -> dict[str, Any]:
+    """One ad as an export object (``canonical_job_id``: its cluster's canonical ad)."""
     raw = job.raw or {}
     salary = None
     if job.salary_min is not None or job.salary_max is not None:
@@ -65,6 +68,8 @@ def job_record(job: Job) -> dict[str, Any]:
         "first_seen": _timestamp(job.first_seen), "last_seen": _timestamp(job.last_seen),
         "status": job.status, "closed_at": _timestamp(job.closed_at),
         "isco_code": job.isco_code, "esco_uri": job.esco_uri, "occupation_label": job.occupation_label,
+        "cluster_id": job.cluster_id,
+        "is_canonical": None if job.cluster_id is None else job.id == canonical_job_id,
     }
     return record
 
@@ -90,7 +95,44 @@ def _iso(value: date | None) -> str | None:
 def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,
               source: str | None = None, country: str | None = None) -> Iterator[dict[str, Any]]:
     """Export objects of the ads matching the filters, ordered by source and id."""
-    query = select(Job).order_by(Job.source, Job.source_id)
+    query = _filtered(select(Job, Cluster.canonical_job_id), status, since, source, country)
+    with session_factory(engine)() as session:
+        rows = session.execute(query.order_by(Job.source, Job.source_id)
+                               .execution_options(yield_per=1000))
+        for job, canonical in rows:
+            yield job_record(job, canonical)
+
+
+def iter_unique(engine: Engine, status: str = "open", since: date | None = None,
+                source: str | None = None, country: str | None = None) -> Iterator[dict[str, Any]]:
+    """One export object per duplicate cluster among the ads matching the filters: its canonical
+    ad (else its earliest matching ad) with ``copies`` (matching ads in the cluster) and
+    ``sources``. Ads not clustered yet (``jobcrawler dedup``) are a cluster each."""
+    query = _filtered(select(Job, Cluster.canonical_job_id), status, since, source, country)
+    query = query.order_by(Job.cluster_id, Job.first_seen, Job.id).execution_options(yield_per=1000)
+    with session_factory(engine)() as session:
+        group: list[tuple[Job, int | None]] = []
+        for job, canonical in session.execute(query):
+            if group and (job.cluster_id is None or job.cluster_id != group[0][0].cluster_id):
+                yield _unique_record(group)
+                group = []
+            group.append((job, canonical))
+        if group:
+            yield _unique_record(group)
+
+
+def _unique_record(group: list[tuple[Job, int | None]]) -> dict[str, Any]:
+    canonical = group[0][1]
+    job = next((j for j, _ in group if j.id == canonical), group[0][0])
+    record = job_record(job, canonical)
+    record["copies"] = len(group)
+    record["sources"] = sorted({j.source for j, _ in group})
+    return record
+
+
+def _filtered(query: Any, status: str, since: date | None, source: str | None,
+              country: str | None) -> Any:
+    query = query.outerjoin(Cluster, Cluster.id == Job.cluster_id)
     if status != "all":
         query = query.where(Job.status == status)
     if since:
@@ -100,16 +142,15 @@ def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,
         query = query.where(Job.source == source)
     if country:
         query = query.where(Job.country_code == country.upper())
-    with session_factory(engine)() as session:
-        for job in session.scalars(query.execution_options(yield_per=1000)):
-            yield job_record(job)
+    return query
 
 
-def write_export(records: Iterator[dict[str, Any]], out: IO[str], fmt: str = "jsonl") -> int:
+def write_export(records: Iterator[dict[str, Any]], out: IO[str], fmt: str = "jsonl",
+                 fields: tuple[str, ...] = EXPORT_FIELDS) -> int:
     """Write records as JSON Lines or CSV (lists and objects JSON-encoded in their cell)."""
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+        writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         for record in records:
             writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict)

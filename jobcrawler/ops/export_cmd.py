@@ -46,24 +46,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write stored ads in the export schema; a message says how many (also when none match)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from jobcrawler.ops.export import iter_jobs, write_export
+    from jobcrawler.ops.export import EXPORT_FIELDS, UNIQUE_FIELDS, iter_jobs, iter_unique, write_export
     from jobcrawler.storage.db import database_url, error_message
 
     path = _check_output(args.output) if args.output else None
     fmt = export_format(args.format, args.output)
     engine = open_engine(args.db, create=False)
-    records = iter_jobs(engine, status=args.status, since=args.since, source=args.source,
-                        country=args.country)
+    unique = getattr(args, "unique", False)
+    records = (iter_unique if unique else iter_jobs)(
+        engine, status=args.status, since=args.since, source=args.source, country=args.country)
+    fields = UNIQUE_FIELDS if unique else EXPORT_FIELDS
     tmp_name = None
     try:
         if path is None:
-            count = write_export(records, sys.stdout, fmt)
+            count = write_export(records, sys.stdout, fmt, fields)
         else:  # written beside the target, renamed over it only when complete
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", delete=False,
                                              dir=path.parent or ".", prefix=f".{path.name}.",
                                              suffix=".part") as out:
                 tmp_name = out.name
-                count = write_export(records, out, fmt)
+                count = write_export(records, out, fmt, fields)
             os.replace(tmp_name, path)
             tmp_name = None
     except SQLAlchemyError as exc:
@@ -78,7 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"0 ads match{_filters(args)}{where}{unknown_source(engine, args.source)}",
               file=sys.stderr)
     elif path:
-        print(f"{count} ad(s){where}", file=sys.stderr)
+        print(f"{count} {'vacancies' if unique else 'ad(s)'}{where}", file=sys.stderr)
     return 0
 
 

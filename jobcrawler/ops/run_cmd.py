@@ -100,11 +100,11 @@ def _setting_problem(default: Any, value: str) -> str | None:
 def print_summary(result: Any) -> None:
     """One row per site, then each problem found, then the run's verdict."""
     header = ("site", "platform", "requests", "items", "new", "updated", "unchanged", "closed",
-              "dropped", "errors", "seconds", "status")
+              "dropped", "errors", "copies", "seconds", "status")
     rows = [header]
     for s in result.sites:
         rows.append((s.site, s.platform, s.requests, s.items, s.new, s.updated, s.unchanged,
-                     s.closed, s.dropped, s.errors, f"{s.seconds:.1f}", s.status))
+                     s.closed, s.dropped, s.errors, s.copies, f"{s.seconds:.1f}", s.status))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
     for row in rows:
         print("  ".join(str(v).ljust(w) if i < 2 or i == len(row) - 1 else str(v).rjust(w)
@@ -112,11 +112,50 @@ def print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
+    for problem in result.problems:  # beyond one site (a Scrapyd node that stopped answering)
+        print(problem)
     if result.record_error:
         print(result.record_error)
     skipped = sum(1 for s in result.sites if s.status == "skipped")
     note = f" ({skipped} skipped)" if skipped else ""
     print(f"run {result.run_id}: {'ok' if result.exit_status == 0 else 'some sites failed'}{note}")
+
+
+def run_arguments(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+    """The sites and the extra settings of a replay / crawl / record command line, every mistake
+    in it found before anything runs. The broken registry entries ``--skip-broken`` passes over
+    are left in ``args.broken`` (name -> problem)."""
+    if args.mode == "record" and not args.site:
+        raise CommandError("name the sites to record (their responses become fixtures), e.g. "
+                           "jobcrawler record vivid", EXIT_USAGE)
+    sites, args.broken = load_selected_sites(args)
+    if args.mode == "replay":
+        check_fixtures(sites, args.fixtures)
+    extra: dict[str, Any] = run_settings(args.set or [])
+    open_engine(args.db)  # a clean message when the database cannot be opened
+    if args.sites:
+        extra["JOBCRAWLER_SITES"] = args.sites
+    extra.setdefault("JOBCRAWLER_PROGRESS", sys.stderr.isatty() and not args.verbose)
+    if getattr(args, "fixtures", None):
+        extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
+    return sites, extra
+
+
+def database_failed(exc: Exception, db: str | None) -> CommandError:
+    """The error of a run whose database failed while the run was being recorded."""
+    from jobcrawler.storage.db import database_url, error_message
+
+    return CommandError(f"the database failed: {error_message(exc, database_url(db))}",
+                        EXIT_NOTHING_RAN)
+
+
+def add_broken(result: Any, broken: dict[str, str]) -> None:
+    """``--skip-broken``: the broken registry entries in the summary, as failed sites never run."""
+    from jobcrawler.ops.runner import SiteResult
+
+    for name, problem in broken.items():
+        result.sites.append(SiteResult(site=name, platform="-", status="failed",
+                                       problems=[f"not run: {problem}"]))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -126,31 +165,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     from jobcrawler.ops.lock import LockHeld, RunLock
     from jobcrawler.ops.runner import run_sites
 
-    sites, broken = load_selected_sites(args)
-    if args.mode == "replay":
-        check_fixtures(sites, args.fixtures)
-    extra: dict[str, Any] = run_settings(args.set or [])
+    sites, extra = run_arguments(args)
     engine = open_engine(args.db)
-    if args.sites:
-        extra["JOBCRAWLER_SITES"] = args.sites
-    extra.setdefault("JOBCRAWLER_PROGRESS", sys.stderr.isatty() and not args.verbose)
-    if getattr(args, "fixtures", None):
-        extra["JOBCRAWLER_FIXTURES_DIR"] = args.fixtures
     try:
         with RunLock(engine, wait=args.wait):
-            result = run_sites(sites, args.mode, args.db, extra)
+            if getattr(args, "scrapyd", None):  # each site a job on Scrapyd nodes
+                from jobcrawler.ops.scrapyd import crawl
+
+                result = crawl(sites, args.scrapyd, args.db, extra)
+            else:
+                result = run_sites(sites, args.mode, args.db, extra)
     except LockHeld as exc:
         raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
                            EXIT_LOCKED) from None
     except SQLAlchemyError as exc:  # the database failed while the run was being recorded
-        from jobcrawler.storage.db import database_url, error_message
-
-        raise CommandError(f"the database failed: {error_message(exc, database_url(args.db))}",
-                           EXIT_NOTHING_RAN) from None
-    from jobcrawler.ops.runner import SiteResult
-
-    for name, problem in broken.items():  # --skip-broken: reported, never run
-        result.sites.append(SiteResult(site=name, platform="-", status="failed",
-                                       problems=[f"not run: {problem}"]))
+        raise database_failed(exc, args.db) from None
+    add_broken(result, args.broken)
     print_summary(result)
     return result.exit_status

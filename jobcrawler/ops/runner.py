@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +15,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet.defer import Deferred, DeferredList, DeferredSemaphore
 
 from jobcrawler.monitors import stat_sum
 from jobcrawler.ops.command import EXIT_OK, EXIT_SITES_FAILED
@@ -20,12 +24,16 @@ from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.settings import Settings
 
     from jobcrawler.sites import Site
 
 logger = logging.getLogger(__name__)
 
+
+#: Site crawls at a time per CPU when ``JOBCRAWLER_SITES_AT_ONCE`` is not set (see settings.py).
+SITES_PER_CPU = 8
 
 
 @dataclass
@@ -43,6 +51,8 @@ class SiteResult:
     closed: int = 0
     dropped: int = 0
     errors: int = 0
+    #: new ads that were copies of ads already known (jobcrawler.dedup)
+    copies: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -55,10 +65,12 @@ class RunResult:
     sites: list[SiteResult]
     #: Why the run's end could not be recorded (the database failed at the end), if it could not.
     record_error: str | None = None
+    #: What went wrong beyond one site's crawl (a Scrapyd node that stopped answering).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def exit_status(self) -> int:
-        failed = any(s.status == "failed" for s in self.sites) or self.record_error
+        failed = any(s.status == "failed" for s in self.sites) or self.record_error or self.problems
         return EXIT_SITES_FAILED if failed else EXIT_OK
 
 
@@ -73,9 +85,26 @@ def crawl_settings(mode: str, db_url: str | None, extra: dict[str, Any] | None =
     return settings
 
 
+def sites_at_once(settings: Settings) -> int:
+    """How many site crawls run at a time: ``JOBCRAWLER_SITES_AT_ONCE``, else a number per CPU."""
+    return max(1, settings.getint("JOBCRAWLER_SITES_AT_ONCE")
+               or SITES_PER_CPU * (os.cpu_count() or 1))
+
+
+class _SiteProcess(CrawlerProcess):
+    """A ``CrawlerProcess`` that remembers being stopped (Ctrl-C), so that queued sites do not start."""
+
+    stopping = False
+
+    def stop(self) -> Deferred[Any]:
+        self.stopping = True
+        return super().stop()
+
+
 def run_sites(sites: list[Site], mode: str, db_url: str | None,
               extra_settings: dict[str, Any] | None = None) -> RunResult:
-    """Crawl ``sites`` concurrently; one site's failure never stops the others.
+    """Crawl ``sites``, at most :func:`sites_at_once` at a time, the next starting as one ends;
+    one site's failure never stops the others.
 
     Raises the database's error when the database cannot be opened (nothing could run).
     """
@@ -83,18 +112,15 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
     run_id = start_run(engine, mode, [s.name for s in sites])
     settings = crawl_settings(mode, db_url, {**(extra_settings or {}), "JOBCRAWLER_RUN_ID": run_id})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")  # the CLI set up logging
-    process = CrawlerProcess(settings)
+    process = _SiteProcess(settings)
     # Installed here, not by the first site's crawler (as CrawlerProcess.create_crawler would): a
     # site whose spider cannot even be created must not leave the other sites without a reactor.
     if (settings.getbool("TWISTED_REACTOR_ENABLED", True) and settings["TWISTED_REACTOR"]
             and not is_reactor_installed()):
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
-    crawlers = []
     results = []
+    runnable = []
     fixtures_dir = Path(settings.get("JOBCRAWLER_FIXTURES_DIR"))
-    # Pending requests wait on disk, not in memory (a 50,000-URL sitemap), in a folder per site
-    # that lives for this run only: nothing (not even the dupefilter) carries over to the next.
-    queues = tempfile.TemporaryDirectory(prefix="jobcrawler-queues-")
     for site in sites:
         result = SiteResult(site=site.name, platform=site.platform)
         results.append(result)
@@ -107,40 +133,37 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         except KeyError:
             result.problems.append(f"no spider named {site.platform!r}")
             continue
-        site_settings = settings.copy()
+        runnable.append((site, spider_cls, result))
+    # Pending requests wait on disk, not in memory (a 50,000-URL sitemap), in a folder per site
+    # that lives for this site's crawl only: nothing (not even the dupefilter) carries over.
+    queues = tempfile.TemporaryDirectory(prefix="jobcrawler-queues-")
+
+    def crawl_site(site: Site, spider_cls: type[Spider], result: SiteResult) -> Deferred[Any] | None:
+        if process.stopping:
+            result.problems.append("not started: the run was stopped")
+            return None
+        crawler = Crawler(spider_cls, settings)  # its own copy; the reactor is installed above
+        jobdir = None
         if settings.getbool("JOBCRAWLER_DISK_QUEUE", True) and not settings.get("JOBDIR"):
-            site_settings.set("JOBDIR", str(Path(queues.name) / site.name), "cmdline")
-        crawler = Crawler(spider_cls, site_settings)  # the reactor is installed above
-        crawlers.append((site, crawler, result))
+            jobdir = Path(queues.name) / site.name
+            crawler.settings.set("JOBDIR", str(jobdir), "cmdline")
         deferred = process.crawl(crawler, **site.spider_kwargs())
         deferred.addErrback(_site_failed, result)
+        # read the figures now and let the crawler go: memory stays flat however many sites
+        deferred.addBoth(_site_done, crawler, result, jobdir)
+        return deferred
+
+    semaphore = DeferredSemaphore(sites_at_once(settings))
+    everything = DeferredList([semaphore.run(crawl_site, *args).addErrback(_site_failed, args[2])
+                               for args in runnable])
     try:
-        if crawlers:
-            process.start()
+        if not everything.called:
+            everything.addBoth(_stop_reactor)
+            process.start(stop_after_crawl=False)
     finally:
         queues.cleanup()
-    for _site, crawler, result in crawlers:
-        try:
-            stats = crawler.stats.get_stats()
-        except RuntimeError:  # "not set yet": the spider could not even be created
-            stats = {}
-        problems = stats.get("jobcrawler/problems")
-        result.requests = stats.get("downloader/request_count", 0)
-        result.items = stats.get("jobcrawler/store/seen", 0)
-        result.new = stats.get("jobcrawler/store/new", 0)
-        result.updated = stats.get("jobcrawler/store/updated", 0)
-        result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
-        result.closed = stats.get("jobcrawler/closed", 0)
-        result.dropped = stat_sum(stats, "jobcrawler/dropped/")
-        result.errors = site_errors(stats)
-        result.seconds = stats.get("elapsed_time_seconds", 0.0)
-        if problems is None:  # the run record never finished: the crawl itself broke
-            result.problems.append("the crawl did not finish")
-        else:
-            result.problems.extend(problems)
-        if stats.get("jobcrawler/run/unrecorded"):
-            result.problems.append("the database could not record this crawl")
-        result.status = "ok" if not result.problems else "failed"
+    if runnable and settings.getbool("JOBCRAWLER_DEDUP", True):
+        _cluster(engine, run_id, results)
     failed = [r.site for r in results if r.status == "failed"]
     record_error = None
     try:
@@ -150,6 +173,61 @@ def run_sites(sites: list[Site], mode: str, db_url: str | None,
         record_error = f"the end of run {run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
     return RunResult(run_id=run_id, sites=results, record_error=record_error)
+
+
+def _site_done(_: Any, crawler: Crawler, result: SiteResult, jobdir: Path | None) -> None:
+    """A site's crawl ended: its figures and status from its stats; its queue folder removed."""
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # "not set yet": the spider could not even be created
+        stats = {}
+    problems = stats.get("jobcrawler/problems")
+    result.requests = stats.get("downloader/request_count", 0)
+    result.items = stats.get("jobcrawler/store/seen", 0)
+    result.new = stats.get("jobcrawler/store/new", 0)
+    result.updated = stats.get("jobcrawler/store/updated", 0)
+    result.unchanged = stats.get("jobcrawler/store/unchanged", 0)
+    result.closed = stats.get("jobcrawler/closed", 0)
+    result.dropped = stat_sum(stats, "jobcrawler/dropped/")
+    result.errors = site_errors(stats)
+    result.seconds = stats.get("elapsed_time_seconds", 0.0)
+    if problems is None:  # the run record never finished: the crawl itself broke
+        result.problems.append("the crawl did not finish")
+    else:
+        result.problems.extend(problems)
+    if stats.get("jobcrawler/run/unrecorded"):
+        result.problems.append("the database could not record this crawl")
+    result.status = "ok" if not result.problems else "failed"
+    if jobdir is not None:
+        shutil.rmtree(jobdir, ignore_errors=True)
+
+
+def _stop_reactor(_: Any) -> None:
+    from twisted.internet import reactor
+
+    with contextlib.suppress(RuntimeError):  # already stopping (Ctrl-C)
+        reactor.stop()
+
+
+def _cluster(engine: Any, run_id: int, results: list[SiteResult]) -> None:
+    """Cluster the run's new and changed ads; a failure is logged, never fails the run (the next
+    run or ``jobcrawler dedup`` clusters what is left)."""
+    from sqlalchemy import select
+
+    from jobcrawler.dedup.store import cluster_ads
+    from jobcrawler.storage.db import session_factory
+    from jobcrawler.storage.models import RunSite
+
+    try:
+        cluster_ads(engine, run_id=run_id)
+        with session_factory(engine)() as session:
+            copies = dict(session.execute(select(RunSite.source, RunSite.new_copies)
+                                          .where(RunSite.run_id == run_id)).all())
+    except SQLAlchemyError as exc:
+        logger.error("Duplicate clustering failed (run jobcrawler dedup later): %s", exc)
+        return
+    for result in results:
+        result.copies = copies.get(result.site) or 0
 
 
 def _site_failed(failure: Any, result: SiteResult) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlparse
 
@@ -14,7 +15,7 @@ from jobcrawler.extract.jsonld import job_postings, posting_fields
 from jobcrawler.extract.labelled import labelled_values
 from jobcrawler.items import JobPosting, SeenAd
 from jobcrawler.normalize.text import fold, html_to_text
-from jobcrawler.sites import SiteConfigError, read_registry
+from jobcrawler.sites import Registry, SiteConfigError, read_registry, sites_path
 from jobcrawler.storage.db import open_database
 from jobcrawler.storage.known import KnownAd, fresh, known_ads
 
@@ -26,6 +27,22 @@ logger = logging.getLogger(__name__)
 
 #: Statuses that mean "this board or listing does not exist (any more)": handled and reported.
 GONE = [404, 410]
+
+
+def _registry(path: str | None) -> Registry:
+    """The registry, read once per version of the file: ``jobcrawler crawl`` creates one spider per
+    site, and reading 10,000 tables for each of 10,000 sites took most of a big run's time."""
+    file = sites_path(path)
+    try:
+        stat = file.stat()
+    except OSError:
+        return read_registry(path)  # its own clear error
+    return _read_registry(str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_registry(path: str, _mtime_ns: int, _size: int) -> Registry:
+    return read_registry(path)
 
 
 class JobSpider(scrapy.Spider):
@@ -77,7 +94,7 @@ class JobSpider(scrapy.Spider):
         site = kwargs.get("site")
         if site:
             try:  # another site's broken table is no concern of this one
-                registry = read_registry(crawler.settings.get("JOBCRAWLER_SITES"))
+                registry = _registry(crawler.settings.get("JOBCRAWLER_SITES"))
             except SiteConfigError:
                 if set(kwargs) == {"site"}:
                     raise

@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///jobcrawler.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
+_extracted: list[Path] = []
+_extract_lock = threading.Lock()
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
 
@@ -96,11 +98,40 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
+def migrations_dir() -> Path:
+    """The migration scripts as files (Alembic reads them so): the package's own folder, or, when
+    the package runs from a zipped egg (a Scrapyd job), a copy extracted once per process."""
+    if MIGRATIONS.is_dir():
+        return MIGRATIONS
+    with _extract_lock:
+        if not _extracted:
+            import atexit
+            import shutil
+            import tempfile
+            from importlib.resources import files
+
+            target = Path(tempfile.mkdtemp(prefix="jobcrawler-migrations-")) / "migrations"
+            atexit.register(shutil.rmtree, target.parent, True)
+            _copy_tree(files("jobcrawler.storage") / "migrations", target)
+            _extracted.append(target)
+    return _extracted[0]
+
+
+def _copy_tree(source: Any, target: Path) -> None:
+    target.mkdir()
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def alembic_config(engine: Engine | None = None, url: str | None = None) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     if url:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["engine"] = engine

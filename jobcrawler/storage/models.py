@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -48,6 +50,8 @@ class RunCounts:
     closed: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    #: new ads that joined a cluster another ad started (copies of a known vacancy)
+    new_copies: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Run(RunCounts, Base):
@@ -150,6 +154,9 @@ class Job(Base):
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"),
                                                     index=True)
+    #: the duplicate cluster (``clusters.id``, kept by jobcrawler.dedup; no foreign key, so adding
+    #: the column never rebuilds the table on SQLite); None until the ad has been clustered
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class JobChange(Base):
@@ -164,3 +171,59 @@ class JobChange(Base):
     reason: Mapped[str] = mapped_column(String(16))  # crawl renormalize
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     """field -> [old value, new value]"""
+
+
+class Cluster(Base):
+    """One vacancy: the ads that are copies of each other (jobcrawler.dedup).
+
+    The id is the id of one of its ads (the first one); ``canonical_job_id`` is the employer's own
+    posting when there is one, else the earliest ad. Ads are never deleted or merged away.
+    """
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    canonical_job_id: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer, default=1)
+    open_ads: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DedupAd(Base):
+    """An ad's matching state: the content it was clustered with, its signatures and its link."""
+
+    __tablename__ = "dedup_ads"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(40))
+    employer_key: Mapped[str | None] = mapped_column(String(255))
+    title_key: Mapped[str] = mapped_column(Text)
+    reference_key: Mapped[str | None] = mapped_column(String(255))
+    url_keys: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    talent_pool: Mapped[bool] = mapped_column(Boolean, default=False)
+    shingles: Mapped[bytes] = mapped_column(LargeBinary)
+    stems: Mapped[bytes] = mapped_column(LargeBinary)
+    n_shingles: Mapped[int] = mapped_column(Integer)
+    n_stems: Mapped[int] = mapped_column(Integer)
+    numbers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: the ad's keys in ``dedup_keys`` (int64 array), to remove exactly those when it changes
+    index_keys: Mapped[bytes] = mapped_column(LargeBinary)
+    #: the ad this one was found to copy, and by which rule (None for the first ad of a cluster)
+    linked_job_id: Mapped[int | None] = mapped_column(Integer)
+    link_reason: Mapped[str | None] = mapped_column(String(16))
+    link_score: Mapped[float | None] = mapped_column(Float)
+
+
+class DedupKey(Base):
+    """The matching index: an ad under each of its keys (reference, URL, title+place, LSH bands).
+
+    Only the primary key is indexed (a clustered table without rowid on SQLite): an ad's rows are
+    removed by their keys (``dedup_ads.index_keys``), which is why there is no foreign key either.
+    """
+
+    __tablename__ = "dedup_keys"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    job_id: Mapped[int] = mapped_column(Integer, primary_key=True)

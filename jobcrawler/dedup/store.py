@@ -1,0 +1,456 @@
+"""Duplicate clusters in the database: match new and changed ads against the stored index.
+
+Each call handles the ads that were never clustered or whose content changed since (``dedup_ads``
+keeps the content hash they were matched with), in chunks: their keys are looked up in
+``dedup_keys`` (and among the chunk's earlier ads), the candidates' stored signatures are compared
+by :mod:`jobcrawler.dedup.rules`, and the ad joins the cluster of its best link or starts its own.
+The work and the memory are proportional to the chunk and its candidates, not to the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from jobcrawler.dedup import signature as sig
+from jobcrawler.dedup.rules import AdView, Link, band_keys, exact_keys, link, never_link, plausible, view
+from jobcrawler.storage.db import session_factory
+from jobcrawler.storage.models import Cluster, DedupAd, DedupKey, Job, Run, RunSite
+
+logger = logging.getLogger(__name__)
+
+#: Ads matched per transaction.
+CHUNK = 5000
+#: At most this many ads are taken from one key (the latest): a key shared by hundreds of ads
+#: (a common title in a big city) says little, and comparing them all would cost the most.
+MAX_PER_KEY = 100
+#: Candidate views kept between chunks before the cache is emptied (bounded memory).
+CACHE_LIMIT = 50_000
+#: Rows per IN (...) list, under SQLite's and psycopg's parameter limits.
+IN_BATCH = 5000
+
+
+@dataclass
+class DedupResult:
+    """What one clustering pass did."""
+
+    processed: int = 0
+    copies: int = 0
+    new_clusters: int = 0
+    moved: int = 0
+    merged: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def _isco_column() -> Any:
+    """``jobs.isco_code`` when the occupation classifier's column exists, else None."""
+    return Job.__table__.c.get("isco_code")
+
+
+def _batches(values: list[Any], size: int = IN_BATCH) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _day(posted: Any, first_seen: datetime | None) -> Any:
+    if posted is not None:
+        return posted
+    return first_seen.date() if first_seen is not None else None
+
+
+def _closed_day(status: str | None, closed_at: datetime | None) -> Any:
+    return closed_at.date() if status == "closed" and closed_at is not None else None
+
+
+def _job_columns() -> list[Any]:
+    columns = [Job.id, Job.source, Job.title, Job.employer, Job.agency, Job.country_code,
+               Job.province_code, Job.city, Job.contract_type, Job.date_posted, Job.first_seen,
+               Job.status, Job.closed_at, Job.reference, Job.url, Job.apply_url,
+               Job.description_text, Job.ad_language, Job.content_hash, Job.cluster_id]
+    isco = _isco_column()
+    return [*columns, isco] if isco is not None else columns
+
+
+def _fresh_view(row: Any) -> AdView:
+    """An ad's view computed from its stored fields (signatures included)."""
+    mapping = row._mapping
+    ad = view(row.id, source=row.source, title=row.title, employer=row.employer, agency=row.agency,
+              country=row.country_code, province=row.province_code, city=row.city,
+              contract=row.contract_type, day=_day(row.date_posted, row.first_seen),
+              closed_day=_closed_day(row.status, row.closed_at), isco=mapping.get("isco_code"),
+              reference=row.reference, urls=(row.url, row.apply_url), text=row.description_text,
+              language=row.ad_language)
+    ad.cluster_id = row.cluster_id
+    return ad
+
+
+def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
+    """Stored views of already clustered ads (signatures from ``dedup_ads``, the rest from jobs)."""
+    from jobcrawler.dedup import keys as k
+
+    isco = _isco_column()
+    columns = [Job.id, Job.source, Job.agency, Job.ad_language, Job.country_code, Job.province_code, Job.city,
+               Job.contract_type, Job.date_posted, Job.first_seen, Job.status, Job.closed_at,
+               Job.cluster_id, DedupAd.employer_key, DedupAd.title_key, DedupAd.reference_key,
+               DedupAd.url_keys, DedupAd.talent_pool, DedupAd.shingles, DedupAd.stems,
+               DedupAd.n_shingles, DedupAd.n_stems, DedupAd.numbers]
+    if isco is not None:
+        columns.append(isco)
+    views: dict[int, AdView] = {}
+    for batch in _batches(sorted(set(ids))):
+        query = select(*columns).join(DedupAd, DedupAd.job_id == Job.id).where(Job.id.in_(batch))
+        for row in session.execute(query):
+            views[row.id] = AdView(
+                id=row.id, source=row.source, employer=row.employer_key, agency=bool(row.agency),
+                title=row.title_key, talent_pool=row.talent_pool, country=row.country_code,
+                province=row.province_code, city=k.place_key(row.city), contract=row.contract_type,
+                day=_day(row.date_posted, row.first_seen),
+                closed_day=_closed_day(row.status, row.closed_at),
+                isco=row._mapping.get("isco_code"), reference=row.reference_key,
+                urls=tuple(row.url_keys or ()), shingles=sig.from_bytes(row.shingles),
+                stems=sig.from_bytes(row.stems), n_shingles=row.n_shingles, n_stems=row.n_stems,
+                numbers=frozenset(row.numbers or ()), language=row.ad_language,
+                cluster_id=row.cluster_id)
+    return views
+
+
+def pending_ids(session: Session) -> list[int]:
+    """Ads never clustered, or changed since they were, oldest first."""
+    query = (select(Job.id).outerjoin(DedupAd, DedupAd.job_id == Job.id)
+             .where(or_(DedupAd.job_id.is_(None), DedupAd.content_hash != Job.content_hash,
+                        Job.cluster_id.is_(None)))
+             .order_by(Job.first_seen, Job.id))
+    return list(session.scalars(query))
+
+
+def clear(session: Session) -> None:
+    """Forget every cluster and the index (the ads stay)."""
+    session.execute(delete(DedupKey))
+    session.execute(delete(DedupAd))
+    session.execute(delete(Cluster))
+    session.execute(update(Job).where(Job.cluster_id.is_not(None)).values(cluster_id=None),
+                    execution_options={"synchronize_session": False})
+
+
+class _Matcher:
+    """Clusters chunks of ads; keeps a bounded cache of candidate views between chunks."""
+
+    def __init__(self, session: Session, result: DedupResult) -> None:
+        self.session = session
+        self.result = result
+        self.cache: dict[int, AdView] = {}
+        self.touched: set[int] = set()
+        self.new_ids: list[int] = []
+
+    def run_chunk(self, ids: list[int]) -> None:
+        session = self.session
+        rows = session.execute(select(*_job_columns()).where(Job.id.in_(ids)))
+        by_id = {row.id: row for row in rows}
+        ads = [_fresh_view(by_id[i]) for i in ids if i in by_id]
+        old_keys = dict(session.execute(select(DedupAd.job_id, DedupAd.index_keys)
+                                        .where(DedupAd.job_id.in_(ids))).all())
+        known = set(old_keys)
+        if known:  # changed ads: their old keys and state go
+            _executemany(session, "DELETE FROM dedup_keys WHERE key = {} AND job_id = {}",
+                         [(int(key), job_id) for job_id, blob in old_keys.items()
+                          for key in np.frombuffer(blob, dtype="<i8")])
+            session.execute(delete(DedupAd).where(DedupAd.job_id.in_(known)))
+        for i in known:
+            self.cache.pop(i, None)
+        exact = {ad.id: exact_keys(ad) for ad in ads}
+        bands = {ad.id: band_keys(ad) for ad in ads}
+        stored = self._lookup({key for keys in (*exact.values(), *bands.values()) for key in keys})
+        if len(self.cache) > CACHE_LIMIT:
+            self.cache.clear()
+        wanted = {j for ids_ in stored.values() for j in ids_} - self.cache.keys()
+        self.cache.update(_load_views(session, wanted))
+        local: dict[int, list[int]] = {}
+        ad_rows, key_rows = [], []
+        for ad in ads:
+            exact_ids = self._candidates(exact[ad.id], stored, local) - {ad.id}
+            band_ids = self._candidates(bands[ad.id], stored, local) - exact_ids - {ad.id}
+            candidates = [self.cache[c] for c in exact_ids if c in self.cache]
+            candidates += plausible(ad, [self.cache[c] for c in band_ids if c in self.cache])
+            links = self._links(ad, candidates)
+            target, found = links[0] if links else (None, None)
+            self._assign(ad, target, found, was_known=ad.id in known)
+            self.cache[ad.id] = ad
+            self._merge(ad, links[1:], candidates)
+            ad_key_list = sorted(set(exact[ad.id]) | set(bands[ad.id]))
+            for key in ad_key_list:
+                local.setdefault(key, []).append(ad.id)
+                key_rows.append((key, ad.id))
+            ad_rows.append(_dedup_row(ad, by_id[ad.id].content_hash, target, found, ad_key_list))
+        job_rows = [(ad.cluster_id, ad.id) for ad in ads]  # after merges in the chunk
+        if ad_rows:  # the driver's executemany: SQLAlchemy's per-row work cost more than matching
+            session.connection().execute(insert(DedupAd.__table__), ad_rows)
+            _executemany(session, "INSERT INTO dedup_keys (key, job_id) VALUES ({}, {})", key_rows)
+            _executemany(session, "UPDATE jobs SET cluster_id = {} WHERE id = {}", job_rows)
+        self.result.processed += len(ads)
+
+    @staticmethod
+    def _candidates(keys: list[int], stored: dict[int, list[int]],
+                    local: dict[int, list[int]]) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            if key in stored:
+                found.update(stored[key][-MAX_PER_KEY:])
+            if key in local:
+                found.update(local[key][-MAX_PER_KEY:])
+        return found
+
+    def _lookup(self, keys: set[int]) -> dict[int, list[int]]:
+        """The ads stored under each of ``keys``, oldest first (one plain query per batch: the
+        ORM's handling of thousands of IN parameters cost more than the query)."""
+        found: dict[int, list[int]] = {}
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        cursor = connection.connection.cursor()
+        try:
+            for batch in _batches(sorted(keys)):
+                cursor.execute(f"SELECT key, job_id FROM dedup_keys WHERE key IN ({', '.join([mark] * len(batch))})"
+                               " ORDER BY job_id", batch)
+                for key, job_id in cursor.fetchall():
+                    found.setdefault(key, []).append(job_id)
+        finally:
+            cursor.close()
+        return found
+
+    def _links(self, ad: AdView, candidates: list[AdView]) -> list[tuple[AdView, Link]]:
+        """The best link into each cluster that holds no ad ``ad`` may never be linked with,
+        best first (rule, then score, then the earliest ad)."""
+        links = []
+        for other in candidates:
+            found = link(ad, other)
+            if found is not None:
+                links.append(((found.rank, -found.score, other.id), other, found))
+        links.sort(key=lambda item: item[0])
+        best: dict[int | None, tuple[AdView, Link]] = {}
+        for _order, other, found in links:
+            if other.cluster_id in best:
+                continue
+            same_cluster = [c for c in candidates if c.cluster_id == other.cluster_id]
+            if not any(never_link(ad, c) for c in same_cluster):
+                best[other.cluster_id] = (other, found)
+        return list(best.values())
+
+    def _merge(self, ad: AdView, others: list[tuple[AdView, Link]], candidates: list[AdView]) -> None:
+        """An ad linked into several clusters joins them (single linkage), unless an ad of one may
+        never be linked with an ad of the other (among the candidates at hand)."""
+        for other, _found in others:
+            source = other.cluster_id
+            if source is None or source == ad.cluster_id:
+                continue
+            mine = [c for c in candidates if c.cluster_id == ad.cluster_id]
+            theirs = [c for c in candidates if c.cluster_id == source]
+            if any(never_link(a, b) for a in mine for b in theirs):
+                continue
+            target = ad.cluster_id
+            self.session.execute(update(Job).where(Job.cluster_id == source).values(cluster_id=target),
+                                 execution_options={"synchronize_session": False})
+            self.session.execute(delete(Cluster).where(Cluster.id == source))
+            for cached in self.cache.values():
+                if cached.cluster_id == source:
+                    cached.cluster_id = target
+            self.touched.update((source, target))
+            self.result.merged += 1
+
+    def _assign(self, ad: AdView, target: AdView | None, found: Link | None, was_known: bool) -> None:
+        old = ad.cluster_id
+        new = target.cluster_id if target is not None else ad.id
+        # a changed ad that no longer matches its cluster leaves it (an ad never clustered has none)
+        leaves = (old is not None and new != old) or (old == ad.id and target is None)
+        heir = None
+        if leaves and old == ad.id:  # its id names the cluster: the others take another's id
+            heir = self._renumber(old, leaving=ad.id)
+        ad.cluster_id = new
+        if old is not None and (new != old or heir is not None):
+            self.result.moved += 1
+            self.touched.add(old)
+        self.touched.add(new)
+        if not was_known:
+            self.new_ids.append(ad.id)
+        if found is not None:
+            self.result.reasons[found.reason] += 1
+        elif old is None:
+            self.result.new_clusters += 1
+
+    def _renumber(self, cluster_id: int, leaving: int) -> int | None:
+        """The ad whose id names its cluster leaves it: the cluster takes another member's id."""
+        session = self.session
+        heir = session.scalar(select(func.min(Job.id)).where(Job.cluster_id == cluster_id,
+                                                            Job.id != leaving))
+        if heir is None:
+            session.execute(delete(Cluster).where(Cluster.id == cluster_id))
+            return None
+        session.execute(update(Job).where(Job.cluster_id == cluster_id, Job.id != leaving)
+                        .values(cluster_id=heir), execution_options={"synchronize_session": False})
+        session.execute(update(Cluster).where(Cluster.id == cluster_id).values(id=heir))
+        for cached in self.cache.values():
+            if cached.cluster_id == cluster_id and cached.id != leaving:
+                cached.cluster_id = heir
+        self.touched.add(heir)
+        return heir
+
+
+def _executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run a plain statement (``{}`` for each parameter) for many rows with the driver's own
+    executemany, in the session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql.format(*[mark] * sql.count("{}")), rows)
+    finally:
+        cursor.close()
+
+
+def _dedup_row(ad: AdView, content_hash: str, target: AdView | None,
+               found: Link | None, keys: list[int]) -> dict[str, Any]:
+    return {"job_id": ad.id, "content_hash": content_hash, "employer_key": ad.employer,
+            "title_key": ad.title, "reference_key": ad.reference, "url_keys": list(ad.urls),
+            "talent_pool": ad.talent_pool, "shingles": sig.to_bytes(ad.shingles),
+            "stems": sig.to_bytes(ad.stems), "n_shingles": ad.n_shingles, "n_stems": ad.n_stems,
+            "numbers": sorted(ad.numbers),
+            "linked_job_id": target.id if target is not None else None,
+            "link_reason": found.reason if found is not None else None,
+            "link_score": round(found.score, 4) if found is not None else None,
+            "index_keys": np.array(keys, dtype="<i8").tobytes()}
+
+
+def refresh_clusters(session: Session, cluster_ids: set[int] | None = None) -> int:
+    """Recompute size, open ads, first/last seen and canonical ad of clusters (all when None).
+
+    The canonical ad is the employer's own posting (an ad no agency posted) when there is one,
+    else the earliest. Clusters left without ads are deleted. Returns the clusters written.
+    """
+    query = (select(Job.id, Job.cluster_id, Job.agency, Job.first_seen, Job.last_seen, Job.status)
+             .where(Job.cluster_id.is_not(None)).order_by(Job.cluster_id, Job.first_seen, Job.id))
+    targets = sorted(cluster_ids) if cluster_ids is not None else [None]
+    written = 0
+    for batch in (_batches(targets) if cluster_ids is not None else [None]):
+        rows = session.execute(query.where(Job.cluster_id.in_(batch)) if batch else query)
+        if batch:
+            session.execute(delete(Cluster).where(Cluster.id.in_(batch)))
+        else:
+            session.execute(delete(Cluster))
+        out = [_cluster_row(cid, members) for cid, members in _grouped(rows)]
+        for part in _batches(out):
+            session.connection().execute(insert(Cluster.__table__), part)
+        written += len(out)
+    return written
+
+
+def _grouped(rows: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
+    current: int | None = None
+    members: list[Any] = []
+    for row in rows:
+        if row.cluster_id != current:
+            if members:
+                yield current, members  # type: ignore[misc]
+            current, members = row.cluster_id, []
+        members.append(row)
+    if members:
+        yield current, members  # type: ignore[misc]
+
+
+def _cluster_row(cluster_id: int, members: list[Any]) -> dict[str, Any]:
+    own = [m for m in members if not m.agency]
+    canonical = (own or members)[0]  # members come ordered by first seen, then id
+    return {"id": cluster_id, "canonical_job_id": canonical.id, "size": len(members),
+            "open_ads": sum(1 for m in members if m.status == "open"),
+            "first_seen": min(m.first_seen for m in members),
+            "last_seen": max(m.last_seen for m in members)}
+
+
+def cluster_ads(engine: Engine, rebuild: bool = False, run_id: int | None = None,
+                chunk_size: int = CHUNK) -> DedupResult:
+    """Cluster the ads not yet clustered or changed since (all of them with ``rebuild``).
+
+    With ``run_id``, the run's record gets the number of its new ads that were copies.
+    """
+    started = time.perf_counter()
+    result = DedupResult()
+    factory = session_factory(engine)
+    with factory.begin() as session:
+        if rebuild:
+            clear(session)
+        ids = pending_ids(session)
+    matcher = None
+    for chunk in _batches(ids, chunk_size):
+        with factory.begin() as session:
+            if matcher is None:
+                matcher = _Matcher(session, result)
+            matcher.session = session
+            matcher.run_chunk(chunk)
+    with factory.begin() as session:
+        touched = matcher.touched if matcher is not None else set()
+        if rebuild:
+            refresh_clusters(session)
+        else:
+            touched |= _clusters_seen_since(session, run_id)
+            refresh_clusters(session, touched)
+        result.copies = count_copies(session, matcher.new_ids if matcher is not None else [])
+        if run_id is not None:
+            record_copies(session, run_id)
+    result.seconds = time.perf_counter() - started
+    logger.info("Clustered %d ad(s): %d copies, %d new clusters, %d moved in %.1fs (%s)",
+                result.processed, result.copies, result.new_clusters, result.moved, result.seconds,
+                dict(result.reasons))
+    return result
+
+
+def _clusters_seen_since(session: Session, run_id: int | None) -> set[int]:
+    """Clusters whose ads a run saw or closed (their last seen and open counts moved); without a
+    run, clusters with an ad seen after the cluster's last seen or closed since (one query)."""
+    if run_id is None:
+        stale = or_(Job.last_seen > Cluster.last_seen,
+                    (Job.status == "closed") & (Job.closed_at >= Cluster.last_seen))
+        query = select(Job.cluster_id).join(Cluster, Cluster.id == Job.cluster_id).where(stale).distinct()
+        return set(session.scalars(query))
+    started = session.scalar(select(Run.started_at).where(Run.id == run_id))
+    condition = Job.last_run_id == run_id
+    if started is not None:
+        condition = or_(condition, Job.closed_at >= started)
+    query = select(Job.cluster_id).where(condition, Job.cluster_id.is_not(None)).distinct()
+    return set(session.scalars(query))
+
+
+def _is_copy() -> Any:
+    """An ad is a copy when its cluster holds an ad stored before it (a smaller id)."""
+    earlier = aliased(Job)
+    return (select(earlier.id).where(earlier.cluster_id == Job.cluster_id, earlier.id < Job.id)
+            .exists())
+
+
+def count_copies(session: Session, job_ids: list[int]) -> int:
+    """How many of ``job_ids`` are copies (see :func:`_is_copy`)."""
+    return sum(session.scalar(select(func.count()).select_from(Job)
+                              .where(Job.id.in_(batch), _is_copy())) or 0
+               for batch in _batches(job_ids))
+
+
+def record_copies(session: Session, run_id: int) -> int:
+    """Write on the run and its sites how many of the run's new ads were copies: ads whose
+    cluster holds an ad stored before them (by this run or an earlier one)."""
+    query = (select(Job.source, func.count())
+             .where(Job.first_run_id == run_id, _is_copy()).group_by(Job.source))
+    per_source = dict(session.execute(query).all())
+    session.execute(update(Run).where(Run.id == run_id).values(new_copies=sum(per_source.values())),
+                    execution_options={"synchronize_session": False})
+    for source, count in per_source.items():
+        session.execute(update(RunSite).where(RunSite.run_id == run_id, RunSite.source == source)
+                        .values(new_copies=count), execution_options={"synchronize_session": False})
+    return sum(per_source.values())

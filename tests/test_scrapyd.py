@@ -1,0 +1,115 @@
+"""jobcrawler crawl --scrapyd: two Scrapyd nodes on 127.0.0.1 (own ports and folders, the project
+deployed to both with jobcrawler deploy) crawl loopback sites into one PostgreSQL database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from jobcrawler.ops.scrapyd import ScrapydError, node_urls, schedule_args
+from jobcrawler.sites import Site
+from tests.conftest import ROOT
+from tests.test_cli import run
+
+pytest.importorskip("scrapyd")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+#: Fast polling for the test; politeness delays off (each site is its own host anyway).
+SETTINGS = ["-s", "JOBCRAWLER_SCRAPYD_POLL_SECONDS=0.3", "-s", "JOBCRAWLER_SCRAPYD_NODE_FAILURES=2",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def finished_jobs(url: str) -> int:
+    from scrapyd_bench import get_json
+
+    return len(get_json(f"{url}/listjobs.json?project=jobcrawler")["finished"])
+
+
+def test_schedule_args_pass_every_registry_key() -> None:
+    site = Site("acme", "jsonld", {"url": "https://acme.example/sitemap.xml", "countries": ["BE", "LU"]})
+    assert schedule_args(site, {"JOBCRAWLER_RUN_ID": 7}) == [
+        ("setting", "JOBCRAWLER_RUN_ID=7"), ("site", "acme"),
+        ("url", "https://acme.example/sitemap.xml"), ("countries", "BE,LU")]
+    with pytest.raises(ScrapydError):
+        schedule_args(Site("x", "jsonld", {"project": "p"}), {})
+    assert node_urls("http://a:6800/, http://b:6800") == ["http://a:6800", "http://b:6800"]
+    with pytest.raises(ScrapydError):
+        node_urls("a:6800")
+
+
+def test_crawl_without_postgres_or_deployed_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "sites.toml").write_text('[sites.a]\nplatform = "jsonld"\nurl = "http://127.0.0.1:9/s.xml"\n')
+    result = run("crawl", "--sites", str(tmp_path / "sites.toml"), "--db", f"sqlite:///{tmp_path / 'x.db'}",
+                 "--scrapyd", "http://127.0.0.1:9")
+    assert result.returncode == 2 and "PostgreSQL" in result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sites", [12, pytest.param(40, marks=pytest.mark.soak)])
+def test_two_nodes_crawl_sites_into_postgres_and_a_dead_node_is_reported(
+        tmp_path: Path, pg_url: str, sites: int) -> None:
+    """Each job is a Python process (about 2.5 s of CPU): 12 sites in the default run, the issue's
+    40 with ``pytest -m soak``."""
+    from many_sites import server, write_registry
+    from scrapyd_bench import get_json, kill_group, scrapyd_node
+
+    ads = 3
+    with ExitStack() as stack:
+        port = stack.enter_context(server(sites, ads))
+        (url_a, node_a), (url_b, _node_b) = (stack.enter_context(scrapyd_node(tmp_path / n))
+                                             for n in ("node-a", "node-b"))
+        deployed = run("deploy", f"{url_a},{url_b}")
+        assert deployed.returncode == 0, deployed.stderr
+        assert deployed.stdout.count("jobcrawler deployed") == 2
+        registry = tmp_path / "sites.toml"
+        write_registry(registry, sites, port)
+
+        result = run("crawl", "--sites", str(registry), "--db", pg_url, "--scrapyd", f"{url_a},{url_b}",
+                     *SETTINGS)
+        assert result.returncode == 0, result.stdout + result.stderr
+        rows = [line.split() for line in result.stdout.splitlines()[1:sites + 1]]
+        assert len(rows) == sites and all(r[-1] == "ok" and r[3] == str(ads) and r[4] == str(ads)
+                                          for r in rows), result.stdout
+        engine = create_engine(pg_url)
+        with engine.connect() as con:
+            assert con.execute(text("SELECT count(*), count(DISTINCT (source, source_id)) FROM jobs")
+                               ).one() == (sites * ads, sites * ads)
+            run_id = con.execute(text("SELECT max(id) FROM runs")).scalar()
+            assert con.execute(text("SELECT status, new, items_seen FROM runs WHERE id = :r"),
+                               {"r": run_id}).one() == ("ok", sites * ads, sites * ads)
+            assert con.execute(text("SELECT count(*) FROM run_sites WHERE run_id = :r AND status = 'ok'"),
+                               {"r": run_id}).scalar() == sites
+        assert finished_jobs(url_a) > 0 and finished_jobs(url_b) > 0
+
+        # the second run, on some sites: node A dies (with its jobs) while it crawls; they go to B
+        some = [f"s{k:05d}" for k in range(sites // 2)]
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "jobcrawler", "crawl", *some, "--sites", str(registry), "--db", pg_url,
+             "--scrapyd", f"{url_a},{url_b}", *SETTINGS, "-s", "DOWNLOAD_DELAY=0.3"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stack.callback(crawl.kill)
+        deadline = time.monotonic() + 60
+        while not get_json(f"{url_a}/listjobs.json?project=jobcrawler")["running"]:
+            assert time.monotonic() < deadline, "node A never ran a job"
+            time.sleep(0.1)
+        kill_group(node_a)
+        stdout, stderr = crawl.communicate(timeout=240)
+        assert crawl.returncode == 1, stdout + stderr
+        assert f"Scrapyd node {url_a} stopped answering" in stdout
+        assert "were crawled again on another node" in stdout
+        assert "Traceback" not in stderr
+        with engine.connect() as con:
+            run_id = con.execute(text("SELECT max(id) FROM runs")).scalar()
+            status, message = con.execute(text("SELECT status, message FROM runs WHERE id = :r"),
+                                          {"r": run_id}).one()
+            assert status == "failed" and url_a in message
+            # every site was crawled once more on node B: nothing lost, nothing stored twice
+            assert con.execute(text("SELECT count(*) FROM run_sites WHERE run_id = :r AND status = 'ok'"),
+                               {"r": run_id}).scalar() == len(some)
+            assert con.execute(text("SELECT count(*) FROM jobs WHERE status = 'open'")).scalar() == sites * ads
