@@ -34,4 +34,4 @@ class HTTP11DownloadHandler(_Scrapy):
 
 def _fire_once(deferred: Deferred[None]) -> None:
     if not deferred.called:
-        deferred.callback(None)
+        deferred.callback(())  # the pool's Deferred is a gatherResults: it wants a list of results

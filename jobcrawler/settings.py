@@ -59,6 +59,12 @@ JOBCRAWLER_DISK_QUEUE = True
 # Duplicate clusters: at the end of a crawl/replay run, cluster its new and changed ads
 # (jobcrawler.dedup; `jobcrawler dedup` does the same by hand).
 JOBCRAWLER_DEDUP = True
+# Alerts (jobcrawler/ops/notify.py): apprise URLs that get the summary of a run that is not clean
+# (a site failed, nothing could run), e.g. ["mailto://user:pass@example.org", "slack://T/B/C"];
+# empty means $JOBCRAWLER_NOTIFY (URLs separated by spaces). Also sent after clean runs when
+# JOBCRAWLER_NOTIFY_ALWAYS (or $JOBCRAWLER_NOTIFY_ALWAYS=1) is on.
+JOBCRAWLER_NOTIFY = []
+JOBCRAWLER_NOTIFY_ALWAYS = False
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 

@@ -70,15 +70,18 @@ def test_download_handler_close_never_fires_twice() -> None:
     """Scrapy's handler schedules ``d.callback`` one second after closing its pool and cancels it
     only when the awaiting coroutine resumes; on a busy event loop the timed call ran first and
     Twisted logged AlreadyCalledError (one traceback per site closed, at 1,000 sites)."""
-    from twisted.internet.defer import Deferred, succeed
+    from twisted.internet.defer import Deferred, gatherResults
+    from twisted.web.client import HTTPConnectionPool
 
     from jobcrawler.downloadhandlers import _fire_once
 
-    fired: Deferred[None] = succeed(None)
-    _fire_once(fired)  # the pool closed first: nothing happens
-    hanging: Deferred[None] = Deferred()
-    _fire_once(hanging)  # the pool never closed: the handler gives up
-    assert hanging.called
+    closed = HTTPConnectionPool(None).closeCachedConnections()  # no connection: fired at once
+    _fire_once(closed)  # the pool closed first: nothing happens
+    assert closed.called and closed.result is None
+    # a connection that never closes: the handler gives up (the same Deferred shape as the pool's)
+    hanging = gatherResults([Deferred()]).addCallback(lambda _: None)
+    _fire_once(hanging)
+    assert hanging.called and hanging.result is None
 
 
 def test_every_http_crawl_uses_the_handler(monkeypatch) -> None:

@@ -113,3 +113,109 @@ def test_two_nodes_crawl_sites_into_postgres_and_a_dead_node_is_reported(
             assert con.execute(text("SELECT count(*) FROM run_sites WHERE run_id = :r AND status = 'ok'"),
                                {"r": run_id}).scalar() == len(some)
             assert con.execute(text("SELECT count(*) FROM jobs WHERE status = 'open'")).scalar() == sites * ads
+
+
+class FakeNode:
+    """A Scrapyd node in the test process: a scheduled job runs for ``ticks`` reads of listjobs,
+    then writes its site's run_sites row (as the job's extension would) and ends."""
+
+    def __init__(self, engine, run_id: int, ticks: int = 1, hangs: bool = False) -> None:
+        self.engine, self.run_id, self.ticks, self.hangs = engine, run_id, ticks, hangs
+        self.running: dict[str, list] = {}  # job id -> [site, reads left]
+        self.scheduled: list[str] = []
+        self.cancelled: list[tuple[str, str]] = []
+        self.dead = False
+
+    def schedule(self, project: str, spider: str, args: list[tuple[str, str]]) -> str:
+        site = dict(args)["site"]
+        if site == "refused":
+            from scrapyd_client.exceptions import ErrorResponse
+
+            raise ErrorResponse("spider 'jsonld' not found")
+        job_id = f"{site}-{len(self.scheduled)}"
+        self.scheduled.append(site)
+        self.running[job_id] = [site, self.ticks]
+        return job_id
+
+    def jobs_listing(self) -> dict:
+        if self.dead:
+            raise ConnectionError("refused")
+        running = []
+        for job_id, state in list(self.running.items()):
+            state[1] -= 1
+            if state[1] >= 0 or (self.hangs and not any(c[0] == job_id for c in self.cancelled)):
+                running.append({"id": job_id})
+            else:
+                del self.running[job_id]
+                self._record(state[0])
+        return {"pending": [], "running": running, "finished": []}
+
+    def jobs(self, project: str) -> dict:
+        return self.jobs_listing()
+
+    def cancel_with(self, project: str, job: str, signal: str) -> None:
+        self.cancelled.append((job, signal))
+
+    def _record(self, site: str) -> None:
+        from datetime import UTC, datetime
+
+        from jobcrawler.storage.db import session_factory
+        from jobcrawler.storage.models import RunSite
+
+        now = datetime.now(UTC)
+        with session_factory(self.engine).begin() as session:
+            session.add(RunSite(run_id=self.run_id, source=site, spider="jsonld", started_at=now,
+                                finished_at=now, status="ok", clean=True, problems=[], items_seen=2,
+                                new=2, stats={"elapsed_time_seconds": 1.5}))
+
+
+def _coordinator(sqlite_url: str, **options):
+    from jobcrawler.ops.runrecord import start_run
+    from jobcrawler.ops.scrapyd import Coordinator
+    from jobcrawler.storage.db import open_database
+
+    engine = open_database(sqlite_url)
+    run_id = start_run(engine, "crawl", ["a", "b"])
+    coordinator = Coordinator(engine, run_id, ["http://n1", "http://n2"], {}, poll=0, **options)
+    return coordinator, engine, run_id
+
+
+SITES = [Site("a", "jsonld", {"url": "http://127.0.0.1:9/a.xml"}),
+         Site("b", "jsonld", {"url": "http://127.0.0.1:9/b.xml"})]
+
+
+def test_coordinator_spreads_sites_and_reads_their_rows(sqlite_url: str) -> None:
+    coordinator, engine, run_id = _coordinator(sqlite_url)
+    one, two = FakeNode(engine, run_id), FakeNode(engine, run_id)
+    coordinator.nodes[0].client, coordinator.nodes[1].client = one, two
+    coordinator.run([*SITES, Site("refused", "jsonld", {})])
+    assert one.scheduled == ["a"] and two.scheduled == ["b"]  # the least busy node first
+    assert [(r.status, r.items, r.new, r.seconds) for r in coordinator.results.values()][:2] == [
+        ("ok", 2, 2, 1.5), ("ok", 2, 2, 1.5)]
+    assert coordinator.results["refused"].problems == [
+        "http://n1 refused the job: spider 'jsonld' not found"]  # a site's problem, not the node's
+    assert coordinator.problems == []
+
+
+def test_coordinator_dead_node_is_reported_and_its_site_crawled_on_the_other(sqlite_url: str) -> None:
+    coordinator, engine, run_id = _coordinator(sqlite_url, node_failures=2)
+    one, two = FakeNode(engine, run_id, ticks=5), FakeNode(engine, run_id)
+    coordinator.nodes[0].client, coordinator.nodes[1].client = one, two
+    one.dead = True  # dies once it has its job
+    coordinator.run(SITES)
+    assert one.scheduled == ["a"] and two.scheduled == ["b", "a"]
+    assert coordinator.results["a"].status == "ok"
+    assert coordinator.problems == ["Scrapyd node http://n1 stopped answering (ConnectionError); "
+                                    "its site(s) a were crawled again on another node"]
+
+
+def test_coordinator_job_that_never_ends_is_cancelled_and_tried_once_more(sqlite_url: str) -> None:
+    coordinator, engine, run_id = _coordinator(sqlite_url, job_timeout=0)
+    one, two = FakeNode(engine, run_id, hangs=True), FakeNode(engine, run_id, hangs=True)
+    coordinator.nodes[0].client, coordinator.nodes[1].client = one, two
+    coordinator.run(SITES[:1])
+    assert one.scheduled == ["a"] and two.scheduled == ["a"]  # once more, on the other node
+    assert [signal for _, signal in one.cancelled + two.cancelled] == ["TERM", "TERM"]
+    result = coordinator.results["a"]
+    assert result.status == "failed" and "was cancelled (too long)" in result.problems[-1]
+    assert len(coordinator.problems) == 2 and "ran longer than 0 s" in coordinator.problems[0]

@@ -102,11 +102,23 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
 
 
 def exact_keys(ad: AdView) -> list[int]:
-    """Keys of exact values: requisition id, URLs, title with place."""
+    """Keys of exact values: :func:`strong_keys` and :func:`weak_keys`."""
+    return strong_keys(ad) + weak_keys(ad)
+
+
+def strong_keys(ad: AdView) -> list[int]:
+    """Keys that nearly prove a link by themselves: requisition id, URLs."""
     found = []
     if ad.reference:
         found.append(sig.text_key("ref", ad.reference))
     found.extend(sig.text_key("url", u) for u in ad.urls)
+    return found
+
+
+def weak_keys(ad: AdView) -> list[int]:
+    """Keys many ads share (a common title in a city, an occupation in a city): their candidates
+    are filtered by :func:`plausible` like the LSH bands' before any rule is tried."""
+    found = []
     if ad.title:
         found.append(sig.text_key("title", f"{ad.title}|{ad.city or ad.province or ''}"))
         found.append(sig.text_key("title", ad.title))  # for copies that give no place
@@ -128,12 +140,22 @@ def index_keys(ad: AdView) -> list[int]:
 
 
 def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
-    """The band candidates whose text is close enough for a text rule (one vectorised pass)."""
+    """The candidates some rule may link: text close enough (shingles compared in one vectorised
+    pass, then word stems for those sharing a few shingles), a named employer with the same title,
+    a short text with the same title, or the same occupation in another language."""
     if not others or ad.shingles is None:
         return []
     shingles = np.count_nonzero(np.stack([o.shingles for o in others]) == ad.shingles, axis=1)
-    keep = shingles >= 0.2 * sig.NUM_PERM
-    return [o for o, ok in zip(others, keep, strict=True) if ok or _stem_jaccard(ad, o) >= 0.3]
+    n = sig.NUM_PERM
+    return [o for o, same in zip(others, shingles.tolist(), strict=True)
+            if same >= 0.2 * n or _cheap_link(ad, o) or (same >= 0.05 * n and _stem_jaccard(ad, o) >= 0.3)]
+
+
+def _cheap_link(a: AdView, b: AdView) -> bool:
+    if a.title and a.title == b.title and (
+            (a.employer and b.employer) or min(a.n_shingles, b.n_shingles) < MIN_TEXT):
+        return True
+    return bool(a.isco and a.isco == b.isco and a.language != b.language)
 
 
 def never_link(a: AdView, b: AdView) -> str | None:

@@ -22,7 +22,17 @@ from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from jobcrawler.dedup import signature as sig
-from jobcrawler.dedup.rules import AdView, Link, band_keys, exact_keys, link, never_link, plausible, view
+from jobcrawler.dedup.rules import (
+    AdView,
+    Link,
+    band_keys,
+    link,
+    never_link,
+    plausible,
+    strong_keys,
+    view,
+    weak_keys,
+)
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.models import Cluster, DedupAd, DedupKey, Job, Run, RunSite
 
@@ -167,9 +177,9 @@ class _Matcher:
             session.execute(delete(DedupAd).where(DedupAd.job_id.in_(known)))
         for i in known:
             self.cache.pop(i, None)
-        exact = {ad.id: exact_keys(ad) for ad in ads}
-        bands = {ad.id: band_keys(ad) for ad in ads}
-        stored = self._lookup({key for keys in (*exact.values(), *bands.values()) for key in keys})
+        strong = {ad.id: strong_keys(ad) for ad in ads}
+        weak = {ad.id: weak_keys(ad) + band_keys(ad) for ad in ads}
+        stored = self._lookup({key for keys in (*strong.values(), *weak.values()) for key in keys})
         if len(self.cache) > CACHE_LIMIT:
             self.cache.clear()
         wanted = {j for ids_ in stored.values() for j in ids_} - self.cache.keys()
@@ -177,16 +187,16 @@ class _Matcher:
         local: dict[int, list[int]] = {}
         ad_rows, key_rows = [], []
         for ad in ads:
-            exact_ids = self._candidates(exact[ad.id], stored, local) - {ad.id}
-            band_ids = self._candidates(bands[ad.id], stored, local) - exact_ids - {ad.id}
-            candidates = [self.cache[c] for c in exact_ids if c in self.cache]
-            candidates += plausible(ad, [self.cache[c] for c in band_ids if c in self.cache])
+            strong_ids = self._candidates(strong[ad.id], stored, local) - {ad.id}
+            weak_ids = self._candidates(weak[ad.id], stored, local) - strong_ids - {ad.id}
+            candidates = [self.cache[c] for c in strong_ids if c in self.cache]
+            candidates += plausible(ad, [self.cache[c] for c in weak_ids if c in self.cache])
             links = self._links(ad, candidates)
             target, found = links[0] if links else (None, None)
             self._assign(ad, target, found, was_known=ad.id in known)
             self.cache[ad.id] = ad
             self._merge(ad, links[1:], candidates)
-            ad_key_list = sorted(set(exact[ad.id]) | set(bands[ad.id]))
+            ad_key_list = sorted(set(strong[ad.id]) | set(weak[ad.id]))
             for key in ad_key_list:
                 local.setdefault(key, []).append(ad.id)
                 key_rows.append((key, ad.id))

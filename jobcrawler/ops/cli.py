@@ -98,11 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url", metavar="URL[,URL...]")
     p.set_defaults(func="jobcrawler.ops.scrapyd:cmd_deploy")
 
-    p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines or CSV",
-                       description="Write stored ads in the export schema. "
-                       "Example: jobcrawler export --format csv --output ads.csv --country BE")
-    p.add_argument("--format", choices=("jsonl", "csv"),
-                   help="default: from the --output extension (.jsonl, .ndjson, .csv), else jsonl")
+    p = sub.add_parser("export", parents=[db_opt], help="write stored ads as JSON Lines, CSV or xlsx",
+                       description="Write stored ads: JSON Lines in the export schema, or a flat "
+                       "table with one row per ad (CSV, xlsx). "
+                       "Example: jobcrawler export --format csv --excel --output ads.csv --province BE-VOV")
+    p.add_argument("--format", choices=("jsonl", "csv", "xlsx"),
+                   help="default: from the --output extension (.jsonl, .ndjson, .csv, .xlsx), else jsonl")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for Excel on a Belgian/French/Dutch machine: UTF-8 BOM, ';', decimal commas")
+    p.add_argument("--names", choices=("en", "nl", "fr", "de"), default="en",
+                   help="language of the province, region and country names (default: en)")
     p.add_argument("--output", metavar="FILE", help="write here instead of stdout (replaced whole "
                    "at the end: an export that fails leaves no partial file)")
     p.add_argument("--status", choices=("open", "closed", "all"), default="open")
@@ -110,10 +115,33 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only ads first seen on or after this day")
     p.add_argument("--source", metavar="SITE", help="only ads of this site")
     p.add_argument("--country", type=_country, metavar="CC",
-                   help="only ads whose first location is in this country (ISO code, e.g. BE)")
+                   help="only ads with a location in this country (ISO code, e.g. BE)")
+    p.add_argument("--province", metavar="CODE", help="only ads with a location in this province (BE-VOV)")
+    p.add_argument("--region", metavar="CODE", help="only ads with a location in this region (BE-VLG)")
     p.add_argument("--unique", action="store_true",
                    help="one row per duplicate cluster: its canonical ad with copies and sources")
     p.set_defaults(func="jobcrawler.ops.export_cmd:cmd_export")
+
+    p = sub.add_parser("report", parents=[db_opt], help="write an HTML report with charts (one file)",
+                       description="Write one self-contained HTML file (charts inline, works offline) "
+                       "on the ads online in a period and the sites' health; every chart has its "
+                       "numbers and a CSV link. Example: jobcrawler report --since 2026-10-01 "
+                       "--output report.html")
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                   help="first day (default: 8 weeks before --until)")
+    p.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: today)")
+    p.add_argument("--names", choices=("en", "nl", "fr", "de"), default="en",
+                   help="language of province and region names")
+    p.add_argument("--output", "-o", metavar="FILE", default="report.html", help="default: report.html")
+    p.set_defaults(func="jobcrawler.ops.report:cmd_report")
+
+    p = sub.add_parser("browse", parents=[db_opt], help="browse the database in datasette",
+                       description="Serve the (SQLite) database with datasette: facets on province, "
+                       "contract, language, occupation, source and status, column descriptions and "
+                       "canned queries. Needs the browse extra. Example: jobcrawler browse --port 8001")
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="default: 8001")
+    p.set_defaults(func="jobcrawler.ops.browse:cmd_browse")
 
     p = sub.add_parser("normalize", help="normalise raw items: JSON Lines on stdin -> stdout",
                        description="Read raw items as JSON Lines on stdin and write one normalised "

@@ -13,7 +13,7 @@ from typing import Any
 from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError, open_engine
 
 #: ``--output`` extensions and the format they mean when ``--format`` is not given.
-FORMAT_BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+FORMAT_BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 
 
 def export_format(explicit: str | None, output: str | None) -> str:
@@ -43,29 +43,51 @@ def _check_output(output: str) -> Path:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write stored ads in the export schema; a message says how many (also when none match)."""
+    """Write stored ads in the export schema (JSON Lines) or as a flat table (CSV, xlsx); a message
+    says how many (also when none match)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from jobcrawler.ops.export import EXPORT_FIELDS, UNIQUE_FIELDS, iter_jobs, iter_unique, write_export
+    from jobcrawler.ops.export import (
+        EXPORT_FIELDS,
+        UNIQUE_FIELDS,
+        iter_jobs,
+        iter_unique,
+        write_export,
+        write_xlsx,
+    )
     from jobcrawler.storage.db import database_url, error_message
 
     path = _check_output(args.output) if args.output else None
     fmt = export_format(args.format, args.output)
+    if fmt == "xlsx" and path is None:
+        raise CommandError("--format xlsx needs --output FILE", EXIT_USAGE)
+    if args.excel and fmt != "csv":
+        if args.format:
+            raise CommandError(f"--excel is a kind of CSV, not {fmt}", EXIT_USAGE)
+        fmt = "csv"
     engine = open_engine(args.db, create=False)
     unique = getattr(args, "unique", False)
     records = (iter_unique if unique else iter_jobs)(
-        engine, status=args.status, since=args.since, source=args.source, country=args.country)
+        engine, status=args.status, since=args.since, source=args.source, country=args.country,
+        province=args.province, region=args.region, names=args.names)
     fields = UNIQUE_FIELDS if unique else EXPORT_FIELDS
     tmp_name = None
     try:
         if path is None:
-            count = write_export(records, sys.stdout, fmt, fields)
+            count = write_export(records, sys.stdout, fmt, fields, excel=args.excel)
+        elif fmt == "xlsx":
+            with tempfile.NamedTemporaryFile(delete=False, dir=path.parent or ".",
+                                             prefix=f".{path.name}.", suffix=".part") as out:
+                tmp_name = out.name
+            count = write_xlsx(records, tmp_name, fields)
+            os.replace(tmp_name, path)
+            tmp_name = None
         else:  # written beside the target, renamed over it only when complete
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", delete=False,
                                              dir=path.parent or ".", prefix=f".{path.name}.",
                                              suffix=".part") as out:
                 tmp_name = out.name
-                count = write_export(records, out, fmt, fields)
+                count = write_export(records, out, fmt, fields, excel=args.excel)
             os.replace(tmp_name, path)
             tmp_name = None
     except SQLAlchemyError as exc:
@@ -101,6 +123,6 @@ def unknown_source(engine: Any, source: str | None) -> str:
 
 
 def _filters(args: argparse.Namespace) -> str:
-    said = [f"--{name} {value}" for name in ("status", "since", "source", "country")
+    said = [f"--{name} {value}" for name in ("status", "since", "source", "country", "province", "region")
             if (value := getattr(args, name)) is not None]
     return f" ({', '.join(said)})" if said else ""

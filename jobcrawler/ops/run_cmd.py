@@ -159,27 +159,32 @@ def add_broken(result: Any, broken: dict[str, str]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """replay / crawl / record: run sites and print a summary."""
+    """replay / crawl / record: run sites and print a summary; alert (JOBCRAWLER_NOTIFY) when the
+    run is not clean or nothing could run."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from jobcrawler.ops.lock import LockHeld, RunLock
-    from jobcrawler.ops.runner import run_sites
+    from jobcrawler.ops.notify import RunAlerts
+    from jobcrawler.ops.runner import crawl_settings, run_sites
 
-    sites, extra = run_arguments(args)
-    engine = open_engine(args.db)
-    try:
-        with RunLock(engine, wait=args.wait):
-            if getattr(args, "scrapyd", None):  # each site a job on Scrapyd nodes
-                from jobcrawler.ops.scrapyd import crawl
+    with RunAlerts(args.mode) as alerts:  # a CommandError from here on is sent, then raised
+        sites, extra = run_arguments(args)
+        alerts.configure(crawl_settings(args.mode, args.db, extra))
+        engine = open_engine(args.db)
+        try:
+            with RunLock(engine, wait=args.wait):
+                if getattr(args, "scrapyd", None):  # each site a job on Scrapyd nodes
+                    from jobcrawler.ops.scrapyd import crawl
 
-                result = crawl(sites, args.scrapyd, args.db, extra)
-            else:
-                result = run_sites(sites, args.mode, args.db, extra)
-    except LockHeld as exc:
-        raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
-                           EXIT_LOCKED) from None
-    except SQLAlchemyError as exc:  # the database failed while the run was being recorded
-        raise database_failed(exc, args.db) from None
+                    result = crawl(sites, args.scrapyd, args.db, extra)
+                else:
+                    result = run_sites(sites, args.mode, args.db, extra)
+        except LockHeld as exc:
+            raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
+                               EXIT_LOCKED) from None
+        except SQLAlchemyError as exc:  # the database failed while the run was being recorded
+            raise database_failed(exc, args.db) from None
     add_broken(result, args.broken)
     print_summary(result)
+    alerts.finished(result, print_summary)
     return result.exit_status

@@ -193,6 +193,8 @@ class Coordinator:
 
     def _schedule(self) -> None:
         """Give waiting sites to the least busy nodes whose queue is short."""
+        from scrapyd_client.exceptions import ErrorResponse
+
         waiting = len(self.todo)
         for _ in range(waiting):
             site, attempt, avoid = self.todo.popleft()
@@ -211,7 +213,10 @@ class Coordinator:
             except ScrapydError as exc:
                 self.results[site.name].problems.append(str(exc))
                 continue
-            except Exception as exc:  # the node refused or failed: try it on the next round
+            except ErrorResponse as exc:  # the node answered no (e.g. no such spider)
+                self.results[site.name].problems.append(f"{node.url} refused the job: {exc}")
+                continue
+            except Exception as exc:  # the node failed: try it on the next round
                 logger.warning("Scrapyd node %s did not take %s: %s", node.url, site.name, exc)
                 self._node_failed(node, exc)
                 self.todo.appendleft((site, attempt, avoid))

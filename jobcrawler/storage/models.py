@@ -227,3 +227,22 @@ class DedupKey(Base):
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     job_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+class JobLocation(Base):
+    """One of an ad's locations (``jobs.locations`` as rows), so every place an ad names counts:
+    "Gent, Antwerpen" is two rows. Kept in step with ``jobs.locations`` by the upsert."""
+
+    __tablename__ = "job_locations"
+    __table_args__ = (UniqueConstraint("job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # one index only, (job_id, position) of the unique constraint: it serves the joins and the
+    # per-ad look-ups of the filters, and every extra index slowed the storing of new ads
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    """0 for the ad's first location (the one flattened into ``jobs``), then 1, 2..."""
+    city: Mapped[str | None] = mapped_column(String(255))
+    municipality: Mapped[str | None] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    province_code: Mapped[str | None] = mapped_column(String(6))
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    country_code: Mapped[str | None] = mapped_column(String(2))

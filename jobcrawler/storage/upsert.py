@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, case, select, text, update
+from sqlalchemy import String, case, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from jobcrawler.items import RAW_FIELDS
-from jobcrawler.storage.models import Job, JobChange
+from jobcrawler.storage.models import Job, JobChange, JobLocation
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,10 @@ CONTENT_COLUMNS: tuple[str, ...] = (
 VOLATILE_RAW = ("crawled_at",)
 _LENGTHS = {c.name: c.type.length for c in Job.__table__.columns
             if isinstance(c.type, String) and c.type.length}
+_LOCATIONS = JobLocation.__table__
+#: The columns of a ``job_locations`` row taken from one location object, with their lengths.
+LOCATION_COLUMNS = {c.name: c.type.length for c in JobLocation.__table__.columns
+                    if isinstance(c.type, String)}
 
 
 @dataclass
@@ -179,7 +183,9 @@ def _upsert_statement(dialect: str) -> Any:
         reopened_at=case((was_closed, excluded.last_seen), else_=Job.reopened_at),
         times_reopened=Job.times_reopened + case((was_closed, 1), else_=0),
     )
-    return stmt.on_conflict_do_update(index_elements=["source", "source_id"], set_=set_)
+    # the ids written are returned for their job_locations rows (one round trip, no look-up)
+    return (stmt.on_conflict_do_update(index_elements=["source", "source_id"], set_=set_)
+            .returning(Job.id, Job.source_id))
 
 
 _NUMERIC = {"salary_min": Decimal, "salary_max": Decimal, "hours_per_week": float}
@@ -218,6 +224,29 @@ def _record_changes(session: Session, source: str, batch: Mapping[str, Mapping[s
     return existing, changed_ids
 
 
+def location_rows(job_id: int, locations: Any) -> list[dict[str, Any]]:
+    """The ``job_locations`` rows of one ad's ``locations`` (text values only, cut to length)."""
+    if not isinstance(locations, list):
+        return []
+    return [{"job_id": job_id, "position": i,
+             **{k: loc[k][:n] if isinstance(loc.get(k), str) else None
+                for k, n in LOCATION_COLUMNS.items()}}
+            for i, loc in enumerate(x for x in locations if isinstance(x, dict))]
+
+
+def sync_locations(session: Session, rows: Mapping[int, Mapping[str, Any]],
+                   replace: Iterable[int] = ()) -> None:
+    """Write the ``job_locations`` rows of ads (``jobs.id`` -> their row) from their
+    ``locations``, first removing those of the ads in ``replace`` (ads whose content changed)."""
+    replace = list(replace)
+    connection = session.connection()  # Core statements: no ORM work per row
+    if replace:
+        connection.execute(delete(_LOCATIONS).where(_LOCATIONS.c.job_id.in_(replace)))
+    values = [v for job_id, row in rows.items() for v in location_rows(job_id, row.get("locations"))]
+    if values:
+        connection.execute(insert(_LOCATIONS), values)
+
+
 def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: datetime | None = None,
                    reason: str = "renormalize") -> BatchResult:
     """Rewrite the content of ads already stored, keeping their lifecycle (seen times, status).
@@ -237,6 +266,7 @@ def update_content(session: Session, rows: Iterable[Mapping[str, Any]], now: dat
                    for sid, r in existing.items() if r.id in changed]
         if updates:
             session.execute(update(Job), updates)
+            sync_locations(session, {u["id"]: u for u in updates}, replace=changed)
         result.updated += len(updates)
         result.unchanged += len(existing) - len(updates)
     return result
@@ -295,7 +325,10 @@ def upsert_jobs(session: Session, rows: Iterable[Mapping[str, Any]], run_id: int
                    "last_run_id": run_id} for sid, row in batch.items() if sid not in unchanged_keys]
         if values:
             # Core executemany on the session's connection: one prepared statement for the batch
-            session.connection().execute(_upsert_statement(session.get_bind().dialect.name), values)
+            written = session.connection().execute(_upsert_statement(session.get_bind().dialect.name),
+                                                   values)
+            sync_locations(session, {job_id: batch[sid] for job_id, sid in written},
+                           replace=changed)  # the new ads have no location rows yet
     _refresh_statistics(session, result.new)
     return result
 
