@@ -124,11 +124,13 @@ def stored_ads(db_path: Path) -> int:
         return con.execute("SELECT count(*) FROM jobs").fetchone()[0]
 
 
-def run_size(sites: int, ads: int, at_once: int | None) -> dict:
+def run_size(sites: int, ads: int, at_once: int | None, polite: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="many-sites-") as tmp, server(sites, ads) as port:
         workdir = Path(tmp)
         write_registry(workdir / "sites.toml", sites, port)
         settings = {"JOBCRAWLER_SITES_AT_ONCE": at_once} if at_once else {}
+        if polite:  # the shipped delays and AutoThrottle instead of FAST's
+            settings.update(DOWNLOAD_DELAY=0.5, AUTOTHROTTLE_ENABLED=True)
         result = crawl(workdir / "sites.toml", f"sqlite:///{workdir / 'bench.db'}", workdir, settings)
         result["ads"] = stored_ads(workdir / "bench.db")
         if result["exit"] not in (0, 1) or os.environ.get("MANY_SITES_DEBUG"):
@@ -141,15 +143,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,10000", help="registry sizes, comma-separated")
     parser.add_argument("--ads", type=int, default=5, help="job pages per site")
     parser.add_argument("--sites-at-once", type=int, help="JOBCRAWLER_SITES_AT_ONCE (default: its default)")
+    parser.add_argument("--polite", action="store_true", help="keep the shipped delays (AutoThrottle)")
     parser.add_argument("--serve", type=int, metavar="N", help="only serve N sites (for manual runs)")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.ads, 0)
         return
+    print(f"sites at once: {args.sites_at_once or 'default'}; delays: {'on' if args.polite else 'off'}")
     print(f"{'sites':>6} {'ads/site':>8} {'wall s':>8} {'peak MB':>8} {'ads stored':>10} "
           f"{'sites ok':>8} {'tracebacks':>10} {'exit':>4}")
     for size in (int(s) for s in args.sizes.split(",")):
-        r = run_size(size, args.ads, args.sites_at_once)
+        r = run_size(size, args.ads, args.sites_at_once, args.polite)
         print(f"{size:>6} {args.ads:>8} {r['wall']:>8.1f} {r['peak_mb']:>8.0f} {r['ads']:>10} "
               f"{r['sites_ok']:>8} {r['tracebacks']:>10} {r['exit']:>4}", flush=True)
 

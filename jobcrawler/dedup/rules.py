@@ -148,7 +148,7 @@ def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
     shingles = np.count_nonzero(np.stack([o.shingles for o in others]) == ad.shingles, axis=1)
     n = sig.NUM_PERM
     return [o for o, same in zip(others, shingles.tolist(), strict=True)
-            if same >= 0.2 * n or _cheap_link(ad, o) or (same >= 0.05 * n and _stem_jaccard(ad, o) >= 0.3)]
+            if same >= 0.2 * n or _cheap_link(ad, o) or (same >= 0.1 * n and _stem_jaccard(ad, o) >= 0.3)]
 
 
 def _cheap_link(a: AdView, b: AdView) -> bool:

@@ -182,7 +182,8 @@ class _Matcher:
         stored = self._lookup({key for keys in (*strong.values(), *weak.values()) for key in keys})
         if len(self.cache) > CACHE_LIMIT:
             self.cache.clear()
-        wanted = {j for ids_ in stored.values() for j in ids_} - self.cache.keys()
+        # only the ads a key can give (its latest MAX_PER_KEY): a crowded key loads no more
+        wanted = {j for ids_ in stored.values() for j in ids_[-MAX_PER_KEY:]} - self.cache.keys()
         self.cache.update(_load_views(session, wanted))
         local: dict[int, list[int]] = {}
         ad_rows, key_rows = [], []
