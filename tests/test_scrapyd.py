@@ -219,3 +219,26 @@ def test_coordinator_job_that_never_ends_is_cancelled_and_tried_once_more(sqlite
     result = coordinator.results["a"]
     assert result.status == "failed" and "was cancelled (too long)" in result.problems[-1]
     assert len(coordinator.problems) == 2 and "ran longer than 0 s" in coordinator.problems[0]
+
+
+def test_coordinator_leaves_a_site_another_process_crawls(sqlite_url: str) -> None:
+    """A second coordinator (or any crawl) holding a site's lock: that site is reported locked and
+    not scheduled; when every site is locked the run exits 4."""
+    from jobcrawler.ops.command import EXIT_LOCKED, EXIT_SITES_FAILED
+    from jobcrawler.ops.runner import RunResult
+    from jobcrawler.storage.lock import site_lock
+
+    coordinator, engine, run_id = _coordinator(sqlite_url)
+    one, two = FakeNode(engine, run_id), FakeNode(engine, run_id)
+    coordinator.nodes[0].client, coordinator.nodes[1].client = one, two
+    held = site_lock(engine, "a")
+    held.acquire()
+    try:
+        coordinator.run(SITES)
+    finally:
+        held.release()
+    assert one.scheduled + two.scheduled == ["b"]
+    locked = coordinator.results["a"]
+    assert locked.status == "locked" and "another process is crawling" in locked.problems[0]
+    assert RunResult(run_id, list(coordinator.results.values())).exit_status == EXIT_SITES_FAILED
+    assert RunResult(run_id, [locked]).exit_status == EXIT_LOCKED

@@ -34,6 +34,7 @@ from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError
 from jobcrawler.ops.runner import RunResult, SiteResult, _cluster, crawl_settings
 from jobcrawler.storage.db import database_url, open_database, session_factory
 from jobcrawler.storage.lifecycle import end_run, start_run
+from jobcrawler.storage.lock import LockHeld, site_lock
 from jobcrawler.storage.models import RunSite
 
 if TYPE_CHECKING:
@@ -157,8 +158,9 @@ class Coordinator:
 
     def __init__(self, engine: Engine, run_id: int, urls: list[str], job_settings: dict[str, Any],
                  poll: float = 5.0, queue: int = 2, job_timeout: float = 6 * 3600,
-                 node_failures: int = 3, request_timeout: float = 10.0) -> None:
+                 node_failures: int = 3, request_timeout: float = 10.0, lock_wait: float = 0.0) -> None:
         self.engine = engine
+        self.lock_wait = lock_wait
         self.run_id = run_id
         self.job_settings = job_settings
         self.poll = poll
@@ -173,7 +175,10 @@ class Coordinator:
     def run(self, sites: list[Site]) -> None:
         """Crawl ``sites`` on the nodes; fills :attr:`results` and :attr:`problems`."""
         for site in sites:
-            self.results[site.name] = SiteResult(site=site.name, platform=site.platform)
+            result = self.results[site.name] = SiteResult(site=site.name, platform=site.platform)
+            if self.lock_wait <= 0 and self._locked(site.name):  # the job would find it so
+                _mark_locked(result)
+                continue
             self.todo.append((site, 1, set()))
         for node in self.nodes:
             self._refresh(node)
@@ -289,6 +294,9 @@ class Coordinator:
         result = self.results[job.site.name]
         if row is not None:
             fill_result(result, row)
+        elif self._locked(job.site.name):  # the job found the site locked and crawled nothing
+            _mark_locked(result)
+            return True
         if not finished:
             where = f"job {job.job_id} on {job.node.url}" + (f" (log: {log_url})" if log_url else "")
             result.problems.append(f"the crawl did not finish ({where})")
@@ -296,6 +304,16 @@ class Coordinator:
             result.problems.append(f"job {job.job_id} on {job.node.url} was cancelled (too long)")
         result.status = "ok" if not result.problems else "failed"
         return True
+
+    def _locked(self, source: str) -> bool:
+        """Another process holds the site's lock (it is being crawled)."""
+        lock = site_lock(self.engine, source)
+        try:
+            lock.acquire()
+        except LockHeld:
+            return True
+        lock.release()
+        return False
 
     def _row(self, source: str) -> RunSite | None:
         with session_factory(self.engine)() as session:
@@ -307,6 +325,11 @@ class Coordinator:
         with session_factory(self.engine).begin() as session:
             session.execute(delete(RunSite).where(RunSite.run_id == self.run_id,
                                                   RunSite.source == source))
+
+
+def _mark_locked(result: SiteResult) -> None:
+    result.status = "locked"
+    result.problems.append("another process is crawling this site: not crawled")
 
 
 def fill_result(result: SiteResult, row: RunSite) -> None:
@@ -334,15 +357,16 @@ def run_sites_scrapyd(sites: list[Site], urls: list[str], db_url: str | None,
         poll=settings.getfloat("JOBCRAWLER_SCRAPYD_POLL_SECONDS"),
         queue=settings.getint("JOBCRAWLER_SCRAPYD_QUEUE"),
         job_timeout=settings.getfloat("JOBCRAWLER_SCRAPYD_JOB_TIMEOUT"),
-        node_failures=settings.getint("JOBCRAWLER_SCRAPYD_NODE_FAILURES"))
+        node_failures=settings.getint("JOBCRAWLER_SCRAPYD_NODE_FAILURES"),
+        lock_wait=settings.getfloat("JOBCRAWLER_LOCK_WAIT"))
     coordinator.run(sites)
     results = [coordinator.results[s.name] for s in sites]
     for result in results:
-        if result.problems:
+        if result.problems and result.status != "locked":
             result.status = "failed"
     if settings.getbool("JOBCRAWLER_DEDUP", True):  # as a local run does, once the sites are in
         _cluster(engine, run_id, results)
-    failed = [r.site for r in results if r.status == "failed"]
+    failed = [r.site for r in results if r.status in ("failed", "locked")]
     message = "; ".join([*coordinator.problems, *([f"failed: {', '.join(failed)}"] if failed else [])])
     record_error = None
     try:
