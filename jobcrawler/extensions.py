@@ -65,6 +65,9 @@ class SiteLifecycle:
         #: page already fetched, cut by depth or budget) and is counted as failed.
         self.asked: set[str] = set()
         self.answered: set[str] = set()
+        #: URLs of failed ad pages that match no stored ad: a new ad, or a known one stored under
+        #: another URL (its canonical link): which one cannot be told, so nothing unlisted is closed.
+        self.unmatched: set[str] = set()
         self.problems: list[str] = []
 
     @classmethod
@@ -200,6 +203,7 @@ class SiteLifecycle:
             logger.info("%s: the ad page %s is gone (HTTP %s)", self.source, request.url, status)
             return
         self.ad_listed(key)
+        self._unmatched(key)
         self.stats.inc_value("jobcrawler/ads/failed")
         self.stats.inc_value(f"jobcrawler/dropped/{reason}")
         logger.warning("%s: ad page %s failed (%s); the ad stays open", self.source, request.url,
@@ -234,8 +238,14 @@ class SiteLifecycle:
             if self.lock is not None:
                 self.lock.release()
 
+    def _unmatched(self, key: str | None) -> None:
+        if key and not key.startswith("id:") and key not in self.known:
+            self.unmatched.add(key)
+
     def _count_lost_pages(self) -> None:
         lost = self.asked - self.answered
+        for key in lost:
+            self._unmatched(key)
         if lost:
             self.stats.inc_value("jobcrawler/ads/failed", len(lost))
             self.stats.inc_value("jobcrawler/dropped/page_not_fetched", len(lost))
@@ -252,7 +262,7 @@ class SiteLifecycle:
                                     self.crawler.settings)]
         outcome = lifecycle.SiteOutcome(
             reason=reason, status="failed" if problems else "ok", problems=problems,
-            complete=not problems, listed=self.listed, gone=self.gone,
+            complete=not problems and not self.unmatched, listed=self.listed, gone=self.gone,
             counts={"requests": stats.get("downloader/request_count", 0),
                     "items_seen": stats.get("jobcrawler/store/seen", 0),
                     "new": stats.get("jobcrawler/store/new", 0),
@@ -263,6 +273,11 @@ class SiteLifecycle:
         if problems:
             logger.warning("%s: not a clean crawl, only ads whose page is gone closed: %s",
                            crawl.source, "; ".join(problems))
+        elif self.unmatched:
+            self.stats.set_value("jobcrawler/ads/unmatched_failures", len(self.unmatched))
+            logger.warning("%s: %d failed ad page(s) match no stored ad by URL (new ads, or ads stored "
+                           "under another URL): no unlisted ad closed this time, e.g. %s",
+                           crawl.source, len(self.unmatched), sorted(self.unmatched)[0])
         closed = lifecycle.finish_site(crawl, outcome, stats)  # and the run, when it is its own
         if closed:
             logger.info("%s: closed %d ad(s) that are gone", crawl.source, closed)

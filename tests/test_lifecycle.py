@@ -187,3 +187,25 @@ def test_a_site_over_its_page_budget_ends_reported_and_closes_nothing(tmp_path: 
     assert "page budget (JOBCRAWLER_SITE_MAX_PAGES) reached" in result.stdout
     assert len(server.requests) < 100
     assert _export(db, "--status", "closed") == []
+
+
+def test_a_failed_page_listed_under_another_url_than_the_stored_one_closes_nothing(tmp_path: Path) -> None:
+    """The sitemap lists /job/1/?from=sitemap, the page names /job/1/ as canonical (stored so).
+    When that page fails, the crawl cannot tell it from a new ad: no unlisted ad is closed."""
+    with MockServer({}) as server:
+        u = server.url
+        canonical = job_page(1).replace("</head>", f'<link rel="canonical" href="{u}/job/1/"></head>')
+        server.routes["/job/1/?from=sitemap"] = [Reply(200, canonical)]
+        server.routes.update({f"/job/{i}/": [Reply(200, job_page(i))] for i in range(2, 7)})
+        locs = [f"{u}/job/1/?from=sitemap", *(f"{u}/job/{i}/" for i in range(2, 7))]
+        server.routes["/sitemap.xml"] = [sitemap_xml("urlset", locs)]
+        sites = jsonld_site(tmp_path, u, start="/sitemap.xml")
+        db = f"sqlite:///{tmp_path / 'canon.db'}"
+        assert run("crawl", "--sites", str(sites), "--db", db, *FAST).returncode == 0
+        assert f"{u}/job/1/" in [ad["url"] for ad in _export(db)]
+        server.routes["/job/1/?from=sitemap"] = [Reply(403, "Forbidden")]
+        server.routes["/sitemap.xml"] = [sitemap_xml("urlset", locs[:5])]  # /job/6/ unlisted
+        result = run("crawl", "--sites", str(sites), "--db", db, *FAST, "-s", "JOBCRAWLER_INCREMENTAL=0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "match no stored ad by URL" in result.stderr
+    assert _export(db, "--status", "closed") == []  # /job/1/ is online; /job/6/ waits a night

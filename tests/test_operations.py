@@ -175,9 +175,10 @@ def test_incremental_second_run_fetches_only_what_changed(tmp_path: Path) -> Non
     ({"JOBCRAWLER_CONTACT": "mailto:ops@example.org"}, "jobcrawler/0.1.0 (+mailto:ops@example.org)"),
     ({"USER_AGENT": "Mine/1"}, "Mine/1"),
 ])
-def test_user_agent_names_the_project_and_its_contact(settings, expected) -> None:
+def test_user_agent_names_the_project_and_its_contact(settings, expected, monkeypatch) -> None:
     from scrapy.utils.project import get_project_settings
 
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")  # tests run in a bare folder
     from jobcrawler.addons import UserAgentAddon
 
     project = get_project_settings()
