@@ -20,13 +20,16 @@ Run: ``python scripts/build_nuts.py`` (``--check`` compares with the committed f
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
 import sys
 from collections import Counter, defaultdict
 from importlib.resources import files
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated import json_text, write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "jobcrawler" / "data" / "nuts.json"
@@ -80,18 +83,7 @@ def build() -> dict[str, dict[str, str | None]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with the committed file")
-    args = parser.parse_args()
-    text = json.dumps(build(), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
-    if args.check:
-        if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} differs from what the build gives", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check(OUTPUT, lambda: json_text(build()), __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

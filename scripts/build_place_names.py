@@ -14,7 +14,6 @@ Run: ``python scripts/build_place_names.py`` (``--check`` compares with the comm
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tomllib
@@ -31,6 +30,7 @@ from build_gazetteer import (  # the same inputs and code tables as the gazettee
     _load_json,
     _strip_province,
 )
+from generated import write_or_check
 
 OUTPUT = DATA / "place_names.json"
 HAND = DATA / "place_names_en.toml"
@@ -73,18 +73,7 @@ def render(data: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with the committed file")
-    args = parser.parse_args()
-    text = render(build())
-    if args.check:
-        if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} differs from a fresh build", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check(OUTPUT, lambda: render(build()), __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

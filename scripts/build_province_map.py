@@ -11,7 +11,6 @@ Run: ``python scripts/build_province_map.py`` (``--check`` compares with the com
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter, defaultdict
@@ -20,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_gazetteer import DATA, PROVINCE_ISO, REGION_ISO, _load_json  # the same code tables
+from generated import write_or_check
 
 OUTPUT = DATA / "be_provinces_map.json"
 TOLERANCE = 0.005  # degrees: about 350 m north-south, 550 m east-west at 50.5° N
@@ -62,18 +62,7 @@ def render(data: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with the committed file")
-    args = parser.parse_args()
-    text = render(build())
-    if args.check:
-        if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} differs from a fresh build", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check(OUTPUT, lambda: render(build()), __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
