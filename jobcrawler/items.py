@@ -89,6 +89,8 @@ class JobPosting:
     """Free-text locations, most specific first within each string ("City, Region, Country")."""
     address_raw: list[dict[str, Any]] = ad_field("raw", list_=True)
     """Structured addresses (schema.org PostalAddress keys) where the site has them."""
+    nuts_raw: list[str] = ad_field("raw", list_=True)
+    """NUTS region codes (EURES: ``BE211``, ``LU000``), the most specific the site gives."""
     contract_type: str | None = ad_field("normalized", monitored=True)
     contract_raw: str | None = ad_field("raw", export=True)
     employment_type_raw: str | None = ad_field("raw")

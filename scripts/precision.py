@@ -8,6 +8,10 @@ non-null answers that are right: a wrong value is worse than none).
 Rows with a ``batch`` were added together and measured once, before any rule was changed for
 them: ``--batch NAME`` prints that batch alone (its first run is the unbiased figure).
 
+Rows with an ``item`` are whole raw items (title, platform codes, flags, description): they go
+through :func:`jobcrawler.normalize.normalize_item`, as a crawl does, and the field is read from its
+output; these measure precedence between sources and values read from the description (salary).
+
 A held-out set (a file of its own, ``--data FILE``) is written like a batch but scored only once, at
 the end of the work it measures: nobody looks at its errors while fixing. Once scored it joins the
 labelled set as a batch of its own (``2026-11-25-places-heldout``).
@@ -21,6 +25,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jobcrawler.normalize import contracts, dates, experience, languages, places, salary  # noqa: E402
+from jobcrawler.normalize import (  # noqa: E402
+    contracts,
+    dates,
+    experience,
+    languages,
+    normalize_item,
+    places,
+    salary,
+)
 
 DATA = ROOT / "tests" / "data" / "labelled.jsonl"
 
@@ -39,8 +52,19 @@ def _number(value: Any) -> Any:
     return value
 
 
+#: The crawl time of item rows (their dates are not measured).
+ITEM_NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def _salary(s: dict[str, Any] | None) -> Any:
+    return [_number(s["min"]), _number(s["max"]), s["currency"], s["period"]] if s else None
+
+
 def predict(row: dict[str, Any]) -> Any:
     field, raw = row["field"], row["raw"]
+    if "item" in row:
+        value = normalize_item(row["item"], now=ITEM_NOW)[field]
+        return _salary(value) if field == "salary" else value
     context = row.get("context", {})
     if field == "date":
         value = dates.parse_date(raw, dates.parse_datetime_utc(context.get("crawled_at")))
@@ -53,8 +77,7 @@ def predict(row: dict[str, Any]) -> Any:
     if field == "duration":
         return list(contracts.duration(raw))
     if field == "salary":
-        s = salary.parse_salary(raw)
-        return [_number(s["min"]), _number(s["max"]), s["currency"], s["period"]] if s else None
+        return _salary(salary.parse_salary(raw))
     function = {"contract_type": contracts.contract_type, "working_time": contracts.working_time,
                 "hours_per_week": contracts.hours_per_week, "remote": contracts.remote,
                 "languages_required": languages.languages_required,

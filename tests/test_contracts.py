@@ -2,6 +2,7 @@
 
 import pytest
 
+from jobcrawler.normalize import contracts
 from jobcrawler.normalize.contracts import (
     contract_type,
     duration,
@@ -125,3 +126,57 @@ def test_remote_in_description_needs_an_unambiguous_phrase():
     assert remote(description="Cloud and hybrid infrastructure environments") is None
     assert remote(description="Hybrid: 2 days per week on site in Brussels.") == "hybrid"
     assert remote(description="Télétravail possible un jour par semaine.") == "hybrid"
+
+
+# --- precedence between sources: (title, contract line, platform enum, description) -> type ----
+BY_SOURCE = [
+    ("Business Data Analyst (12 Month FTC)", None, "permanent", None, "fixed_term"),
+    ("Engineering Manager - Maternity Cover", None, "permanent", None, "fixed_term"),
+    ("Copywriting Intern", None, "fulltime permanent", None, "internship"),
+    ("Freelance Engineering Manager", None, "contract", None, "freelance"),
+    ("Retail Technology Director - contract - outside IR35", None, None, None, "freelance"),
+    ("Data Engineer", "Contract type: Freelance 9 months+", "permanent", None, "freelance"),
+    ("Data Engineer", None, "permanent", "This is a fixed-term contract.", "permanent"),
+    ("Data Engineer", None, None, "Contract Type: Fixed Term Contract", "fixed_term"),
+    ("Data Engineer", None, None, "This role is offered on a fixed-term basis.", "fixed_term"),
+    ("Engineering Manager (12 Month FTC)", None, None, "This is a permanent position.", "fixed_term"),
+    ("Studentische Hilfskraft", None, "Working student, berufseinstieg", None, "student"),
+    ("Engineering Manager, Contracts Platform", None, None, None, None),
+    ("Junior Accountant", None, None, "You have some relevant experience – an internship can be enough.", None),
+    ("Junior Accountant", None, None, "Een eerste ervaring via een stage of internship volstaat.", None),
+    ("Stagiair marketing", None, None, None, "internship"),
+    ("Engineering Manager", None, "Full-time", "Applicants must be a US citizen or permanent resident.", None),
+]
+
+
+@pytest.mark.parametrize(("title", "statement", "enum", "description", "expected"), BY_SOURCE,
+                         ids=[f"{c[0][:30]}|{c[2]}" for c in BY_SOURCE])
+def test_contract_type_by_source(title, statement, enum, description, expected):
+    assert contracts.contract_type_by_source(title, statement, enum, description) == expected
+
+
+# --- (title, statements, platform flag, description) -> work model --------------------------------
+REMOTE_BY_SOURCE = [
+    ("Web Developer - 6-month Contract - Houston Hybrid", [], "remote", None, "hybrid"),
+    ("Hybrid Cloud Engineer", [], "on_site", None, "on_site"),
+    ("Field Sales Executive", ["Homebased"], None, None, "remote"),
+    ("Customer Success Manager", [], "on_site", "Hybrid role: three days a week in our office.\n\nAbout us",
+     "hybrid"),
+    ("Analyst", [], "on_site", "About us.\n" + "x " * 400 + "\nWe offer hybrid work.", "on_site"),
+    ("Analyst", [], None, "About us.\n" + "x " * 400 + "\nWe offer hybrid work.", "hybrid"),
+    ("Web Developer", [], None, "This role is hybrid and you will be required to go in to the office 3 days p/w.",
+     "hybrid"),
+    ("PM", [], None, "You are expected to come into the New York City Office at least 3 days a week", "hybrid"),
+    ("Engineer", [], None, "This position is hybrid based in either Dublin or Munich locations", "hybrid"),
+    ("Analyst", [], None, "Employees may be asked to work at one of our office locations, regardless of "
+     "whether the role is designated as on-site, hybrid or remote.", None),
+    ("Analyst", [], "hybrid", None, "hybrid"),
+    ("Analyst", [], None, None, None),
+    ("Web Designer", [], None, "Job Type:\nFull-time, Part-time, Fresher\nLocation:\nRemote\nJob Summary:", "remote"),
+]
+
+
+@pytest.mark.parametrize(("title", "statements", "flag", "description", "expected"), REMOTE_BY_SOURCE,
+                         ids=[f"{c[0][:30]}|{c[2]}" for c in REMOTE_BY_SOURCE])
+def test_remote_by_source(title, statements, flag, description, expected):
+    assert contracts.remote_by_source(title, statements, flag, description) == expected

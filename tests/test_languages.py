@@ -1,9 +1,16 @@
 """Languages required (ISO 639-1) and the ad's own language."""
 
+import json
+import random
+import sys
+
 import pytest
 
+from jobcrawler.normalize import languages
 from jobcrawler.normalize.experience import experience_years_min
 from jobcrawler.normalize.languages import ad_language, languages_required
+from jobcrawler.normalize.text import html_to_text
+from tests.conftest import ROOT
 
 REQUIRED = [
     ("This is a hands-on leadership role, requiring fluency in English, Dutch, and French, "
@@ -116,3 +123,65 @@ def test_ad_language(text, expected):
 ])
 def test_experience(text, expected):
     assert experience_years_min(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Svært god norsk muntlig og skriftlig (B2 eller høyere)", ["no"]),
+    ("You are fluent in Swedish and English.", ["sv", "en"]),
+    ("Vloeiend Nederlands en Pools is vereist.", ["nl", "pl"]),
+    ("Maîtrise de l'italien requise; l'espagnol est un atout.", ["it"]),
+    ("Our customers are in Latin America; you must travel.", []),
+    ("Office in le Brabant wallon, you must have a car.", []),
+])
+def test_languages_beyond_the_four(text, expected):
+    assert languages.languages_required(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Vi søker en erfaren utvikler som vil jobbe med våre kunder i Oslo. Du har god erfaring med skyløsninger.", "no"),
+    ("Vi söker en erfaren utvecklare som vill arbeta med våra kunder i Stockholm och har god erfarenhet.", "sv"),
+    ("Cerchiamo uno sviluppatore esperto che lavori con i nostri clienti a Milano, con esperienza nel cloud.", "it"),
+])
+def test_ad_language_is_any_iso_639_1_language(text, expected):
+    assert languages.ad_language(text) == expected
+
+
+def test_language_names_rebuild_gives_the_committed_file():
+    import importlib.util
+    import subprocess
+    import sys
+
+    if not importlib.util.find_spec("babel"):
+        pytest.skip("babel not installed (pip install -e '.[gazetteer]')")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_language_names.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def _texts_for_agreement() -> list[str]:
+    """Benchmark ads (benchmarks/ad_text.py), every labelled text, and neighbours of the four."""
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    import ad_text
+
+    texts = [html_to_text(ad_text.description_html(random.Random(i), i)[1])[:150] for i in range(400)]
+    for name in ("labelled.jsonl",):
+        rows = [json.loads(line) for line in (ROOT / "tests" / "data" / name).read_text("utf-8").splitlines()]
+        texts += [r["raw"][:150] for r in rows if r["field"] in ("ad_language", "languages_required")]
+    return [
+        *texts,
+        "Ons soek 'n ervare ontwikkelaar wat met ons kliënte in Kaapstad wil werk en goeie ervaring het.",
+        "Mir sichen en erfuerene Entwéckler fir mat eise Clienten zu Lëtzebuerg ze schaffen, mat Erfahrung.",
+        "Wy sykje in betûfte ûntwikkeler dy't mei ús klanten yn Ljouwert wurkje wol en ûnderfining hat.",
+        "Busquem un desenvolupador amb experiència per treballar amb els nostres clients a Barcelona.",
+        "Kami mencari pengembang berpengalaman untuk bekerja dengan pelanggan kami di Jakarta dan Surabaya.",
+        "Vi søger en erfaren udvikler, der vil arbejde med vores kunder i København og Aarhus.",
+    ]
+
+
+def test_fast_language_identification_agrees_with_the_full_model():
+    """The fast path (the four languages and their neighbours first) gives py3langid's answer
+    over every language, on benchmark ads, every labelled text and near neighbours of the four."""
+    full = languages._identifier()
+    for text in _texts_for_agreement():
+        assert languages.identify(text)[0] == full.classify(text)[0], text

@@ -11,6 +11,7 @@ from jobcrawler.extract import platforms
 from jobcrawler.items import JobPosting
 from jobcrawler.spiders.platforms import (
     AshbySpider,
+    EuresSpider,
     GreenhouseSpider,
     LeverSpider,
     RecruiteeSpider,
@@ -28,6 +29,7 @@ SPIDERS = {
                         {"offset": 0, "limit": 100, "totalFound": 0, "content": []}),
     "workday": (WorkdaySpider, {"base_url": "https://acme.wd3.myworkdayjobs.com", "tenant": "acme",
                                 "career_site": "External"}, {"total": 0, "jobPostings": []}),
+    "eures": (EuresSpider, {"location_codes": "be"}, {"numberRecords": 0, "jvs": []}),
 }
 
 
@@ -314,3 +316,65 @@ def test_sitemaps_never_expand_entities(entity):
             'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://x.be/&b;</loc>'
             "</url></urlset>").encode()
     assert [u["loc"] for u in Sitemap(body)] == ["https://x.be/"]
+
+
+# --- EURES: a saved search page (synthetic ads in the real response shape, fixtures/demo-eures) --
+def _eures_items(body: bytes, **kwargs):
+    from jobcrawler.normalize import normalize_item
+    from jobcrawler.spiders.platforms import EuresSpider
+
+    spider = make_spider(EuresSpider, site="test-eures", location_codes="be,lu", **kwargs)
+    request = spider.list_request(0)
+    response = TextResponse(request.url, body=body, request=request, headers={"Content-Type": "application/json"})
+    results = list(spider.parse_list(response, offset=0))
+    items = {i.source_id: {**i.__dict__, **normalize_item(i.__dict__)} for i in results if isinstance(i, JobPosting)}
+    return spider, request, results, items
+
+
+def test_eures_request_is_the_public_search():
+    from jobcrawler.spiders.platforms import EuresSpider
+
+    spider = make_spider(EuresSpider, site="test-eures", location_codes="be,LU", keywords="data")
+    request = spider.list_request(100)
+    body = json.loads(request.body)
+    assert request.method == "POST"
+    assert request.url == "https://europa.eu/eures/api/jv-searchengine/public/jv-search/search?lang=en"
+    assert (body["page"], body["resultsPerPage"], body["locationCodes"]) == (3, 50, ["be", "lu"])
+    assert body["keywords"] == [{"keyword": "data", "specificSearchCode": "EVERYWHERE"}]
+
+
+def test_eures_ads_are_mapped_with_their_nuts_places():
+    from tests.conftest import ROOT
+
+    spider, _, _, ads = _eures_items((ROOT / "fixtures" / "demo-eures" / "pages" / "search-1.json").read_bytes())
+    assert len(ads) == 6 and stats(spider)["jobcrawler/dropped/malformed_posting"] == 1
+    places = {k: [(loc["raw"], loc["province_code"], loc["region_code"], loc["country_code"])
+                  for loc in ad["locations"]] for k, ad in ads.items()}
+    vdab = ads["MTAwMDEtVkRBQi0xMjM0NTY3OC1TIDE"]
+    assert places[vdab["source_id"]] == [("BE211", "BE-VAN", "BE-VLG", "BE")]
+    assert (vdab["date_posted"], vdab["employer"], vdab["contract_type"], vdab["working_time"]) == (
+        "2026-11-18", "Kempen Logistics", "permanent", "full_time")
+    assert vdab["url"] == "https://europa.eu/eures/portal/jv-se/jv-details/MTAwMDEtVkRBQi0xMjM0NTY3OC1TIDE?lang=en"
+    assert (vdab["salary"]["min"], vdab["salary"]["max"], vdab["salary"]["period"]) == (2600, 2900, "month")
+    forem = ads["MjAwMDItRk9SRU0tODc2NTQzMjEtUyAx"]
+    assert places[forem["source_id"]] == [("BE352", "BE-WNA", "BE-WAL", "BE")]
+    assert (forem["contract_type"], forem["working_time"], forem["ad_language"]) == ("fixed_term", "part_time", "fr")
+    actiris = ads["MzAwMDMtQUNUSVJJUy0xMTIyMzM0NC1TIDE"]
+    assert actiris["title"] == "Bilingual receptionist"  # the English translation, as asked for
+    assert places[actiris["source_id"]] == [("BE100", None, "BE-BRU", "BE")]
+    assert (actiris["contract_type"], actiris["remote"]) == ("temporary", "on_site")
+    adem = ads["NDAwMDQtQURFTS01NTY2Nzc4OC1TIDE"]
+    assert places[adem["source_id"]] == [("LU000", None, None, "LU")]
+    assert adem["contract_type"] == "internship"
+    assert places["NTAwMDUtVkRBQi05OTg4Nzc2Ni1TIDE"] == [("BE2", None, "BE-VLG", "BE"), ("BE1", None, "BE-BRU", "BE")]
+    # a region of another country is placed in that country; an empty list names the country
+    assert places["NjAwMDYtQkEtNDQ1NTY2NzctUyAx"] == [("DEA2D", None, None, "DE"), ("BE", None, None, "BE")]
+
+
+def test_eures_pages_until_the_total_and_reports_the_cap():
+    body = json.dumps({"numberRecords": 120, "jvs": [{"id": str(i), "title": "Job"} for i in range(50)]})
+    spider, _, results, _ = _eures_items(body.encode())
+    following = [r for r in results if not isinstance(r, JobPosting)]
+    assert len(following) == 1 and json.loads(following[0].body)["page"] == 2
+    spider, _, results, _ = _eures_items(json.dumps({"numberRecords": 25_000, "jvs": []}).encode())
+    assert stats(spider)["jobcrawler/errors/listing_truncated"] == 1

@@ -53,27 +53,45 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def greenhouse(job: dict[str, Any]) -> dict[str, Any]:
-    """A job of ``boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true``."""
+    """A job of ``boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true``.
+
+    Checked against a real board (Stripe, ``../shared/real-world/greenhouse``) and Greenhouse's
+    Job Board API: the posting date is ``first_published`` (``updated_at`` changes with every edit
+    and is no posting date); ``content`` is HTML escaped once more; an office's ``name`` is an
+    internal grouping ("Ireland Locations", "US"), so only its ``location`` is a place; the
+    employer's "Employment Type" metadata is a custom field (the ad's contract statement); with
+    ``pay_transparency=true`` a job carries ``pay_input_ranges`` in cents.
+    """
     locations = _strings(dig(job, "location", "name"))
     for office in job.get("offices") or []:
-        locations += _strings(dig(office, "location") or dig(office, "name"))
+        locations += _strings(dig(office, "location"))
     metadata = {(_text(m.get("name")) or "").casefold(): m.get("value")
                 for m in job.get("metadata") or [] if isinstance(m, dict)}
     employment = next((_text(v) for k, v in metadata.items()
                        if "employment" in k or "contract" in k or "job type" in k), None)
+    content = job.get("content") if isinstance(job.get("content"), str) else None
+    if content and "&lt;" in content:
+        content = html.unescape(content)
+    pay = next((r for r in job.get("pay_input_ranges") or [] if isinstance(r, dict)), None)
     return _clean({
         "source_id": job.get("id"),
         "title": _text(job.get("title")),
         "url": _text(job.get("absolute_url")),
         "employer": _text(job.get("company_name")),
         "reference": _text(job.get("requisition_id")),
-        "date_posted_raw": _text(job.get("first_published")) or _text(job.get("updated_at")),
+        "date_posted_raw": _text(job.get("first_published")),
         "valid_through_raw": _text(job.get("application_deadline")),
         "location_raw": list(dict.fromkeys(locations)),
-        "employment_type_raw": employment,
-        "description_html": job.get("content") if isinstance(job.get("content"), str) else None,
+        "contract_raw": employment,
+        "salary_structured": {"min": _cents(pay.get("min_cents")), "max": _cents(pay.get("max_cents")),
+                              "currency": pay.get("currency_type"), "period": "year"} if pay else None,
+        "description_html": content,
         "language_hint": _text(job.get("language")),
     })
+
+
+def _cents(value: Any) -> str | None:
+    return f"{int(value) / 100:.2f}" if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def lever(posting: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +120,7 @@ def lever(posting: dict[str, Any]) -> dict[str, Any]:
         if salary else None,
         "description_html": _html_sections(
             (None, posting.get("description") or posting.get("descriptionBody")),
-            *lists, (None, posting.get("additional"))),
+            *lists, (None, posting.get("additional")), (None, posting.get("salaryDescription"))),
     })
 
 
@@ -126,6 +144,8 @@ def recruitee(offer: dict[str, Any]) -> dict[str, Any]:
     salary = offer.get("salary") if isinstance(offer.get("salary"), dict) else None
     flags = [name for name in ("remote", "hybrid", "on_site") if offer.get(name) is True]
     hours = offer.get("max_hours_per_week") or offer.get("max_hours")
+    translations = offer.get("translations") if isinstance(offer.get("translations"), dict) else {}
+    translation = next(iter(translations.values()), None) if translations else None
     return _clean({
         "source_id": offer.get("id"),
         "title": _text(offer.get("title")),
@@ -142,8 +162,8 @@ def recruitee(offer: dict[str, Any]) -> dict[str, Any]:
         "hours_raw": f"{hours} hours per week" if hours else None,
         "salary_structured": {k: salary.get(k) for k in ("min", "max", "currency", "period")}
         if salary else None,
-        "description_html": _html_sections((None, offer.get("description")),
-                                           (None, offer.get("requirements"))),
+        "description_html": _html_sections((None, offer.get("description") or dig(translation, "description")),
+                                           (None, offer.get("requirements") or dig(translation, "requirements"))),
     })
 
 
@@ -291,3 +311,46 @@ def teamtailor(item: dict[str, Any]) -> dict[str, Any]:
 
 _TEAMTAILOR_REMOTE = {"none": "on_site", "hybrid": "hybrid", "fully": "remote",
                       "temporary": "hybrid", "remote": "remote"}
+
+
+def eures(jv: dict[str, Any], language: str | None = None) -> dict[str, Any]:
+    """A job vacancy of EURES's public search (``POST europa.eu/eures/api/jv-searchengine/public/
+    jv-search/search``): the public employment services' ads (VDAB, Le Forem, Actiris, ADEM...).
+
+    ``locationMap`` maps a country to NUTS region codes (``{"BE": ["BE211"]}``), read by
+    :mod:`jobcrawler.normalize.nuts`; ``creationDate`` is epoch milliseconds;
+    ``positionOfferingCode`` and ``positionScheduleCodes`` are the HR-Open codes of the contract
+    and the working time; ``translations`` hold the ad in other languages.
+    """
+    translations = jv.get("translations") if isinstance(jv.get("translations"), dict) else {}
+    translated = translations.get(language) if language else None
+    translated = translated if isinstance(translated, dict) else {}
+    codes: list[str] = []
+    location_map = jv.get("locationMap") if isinstance(jv.get("locationMap"), dict) else {}
+    for country, regions in location_map.items():
+        regions = [r for r in regions if isinstance(r, str) and r.strip()] if isinstance(regions, list) else []
+        codes += regions or ([country] if isinstance(country, str) else [])
+    schedule = [_EURES_SCHEDULE.get(str(c).casefold(), str(c)) for c in jv.get("positionScheduleCodes") or []]
+    offering = _text(jv.get("positionOfferingCode"))
+    employment = " ".join(filter(None, [_EURES_OFFERING.get((offering or "").casefold(), offering),
+                                        " or ".join(filter(None, schedule))]))  # "part time or full time": either
+    jv_id = _text(jv.get("id"))
+    return _clean({
+        "source_id": jv_id,
+        "title": _text(translated.get("title")) or _text(jv.get("title")),
+        "url": f"https://europa.eu/eures/portal/jv-se/jv-details/{jv_id}?lang={language or 'en'}" if jv_id else None,
+        "employer": _text(dig(jv, "employer", "name")),
+        "date_posted_raw": _text(jv.get("creationDate")),
+        "nuts_raw": list(dict.fromkeys(codes)),
+        "employment_type_raw": employment or None,
+        "description_html": _text(translated.get("description")) or _text(jv.get("description")),
+        "language_hint": next((lang for lang in jv.get("availableLanguages") or [] if isinstance(lang, str)), None),
+    })
+
+
+# HR-Open position offering codes as EURES sends them, in words the contract rules read.
+_EURES_OFFERING = {"directhire": "permanent", "contract": "fixed term", "contracttohire": "fixed term",
+                   "temporary": "temporary", "temporarytohire": "temporary", "seasonal": "fixed term",
+                   "internship": "internship", "apprenticeship": "apprenticeship", "selfemployed": "freelance",
+                   "volunteer": "other"}
+_EURES_SCHEDULE = {"fulltime": "full time", "parttime": "part time", "flextime": ""}

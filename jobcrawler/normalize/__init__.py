@@ -12,9 +12,33 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jobcrawler.items import NORMALIZED_FIELDS
-from jobcrawler.normalize import contracts, dates, experience, languages, occupation, places, salary, text
+from jobcrawler.normalize import (
+    contracts,
+    dates,
+    experience,
+    languages,
+    nuts,
+    occupation,
+    places,
+    salary,
+    text,
+)
 
 __all__ = ["NORMALIZED_FIELDS", "normalize_item"]
+
+#: Which source wins when sources disagree, per field, strongest first. "Statement" is the ad's own
+#: contract line ("Contract type: ...") or a platform's custom field holding one (Lever's
+#: ``commitment``, Greenhouse's employment-type metadata), both kept in ``contract_raw``; "enum" is
+#: the platform's fixed code (``employment_type_raw``: Recruitee ``fulltime_permanent``,
+#: SmartRecruiters ``permanent``, Ashby ``FullTime``...); "flag" is its work-model flag
+#: (``remote_raw``). In the description, a sentence about the applicant or the company ("an
+#: internship can be enough") says nothing about the job.
+PRECEDENCE: dict[str, tuple[str, ...]] = {
+    "contract_type": ("title", "statement", "enum", "description"),
+    "remote": ("title", "statement and locations", "description's opening lines", "flag", "description"),
+    "working_time": ("enum", "hours", "statement", "title", "description"),
+    "salary": ("platform numbers", "salary line", "description"),
+}
 
 #: Raw statements (a date, a contract line, a salary) longer than this are cut before matching:
 #: no real one is longer, and rules stay fast on garbage.
@@ -67,18 +91,26 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
     structured_places = [t for a in addresses if isinstance(a, Mapping) and (t := places.address_to_text(a))]
     location_texts = structured_places + _as_list(raw.get("location_raw"))
     locations = places.item_locations(structured_places, _as_list(raw.get("location_raw")), country)
+    nuts_codes = raw.get("nuts_raw")
+    if isinstance(nuts_codes, list) and nuts_codes:  # EURES: regions by code, before any text
+        locations = nuts.locations_from_nuts(nuts_codes) + locations
 
     start_raw = _str(raw.get("start_date_raw"))
     start_asap = dates.is_asap(start_raw) if start_raw else None
     start_date = None if start_asap else dates.parse_date(start_raw, crawled_at)
 
     months, open_ended = contracts.duration(_str(raw.get("duration_raw")), contract_raw, title)
-    remote = contracts.remote(_str(raw.get("remote_raw")), *_as_list(raw.get("location_raw")),
-                              contract_raw, title, description=scanned)
+    remote = contracts.remote_by_source(title, [contract_raw, *_as_list(raw.get("location_raw"))],
+                                        _str(raw.get("remote_raw")), scanned)
     if remote is None and places.mentions_remote(location_texts):
         remote = "remote"
 
     structured_salary = raw.get("salary_structured")
+    placed_in = next((loc.get("country_code") for loc in locations if loc.get("country_code")), None) or country
+    pay = salary.parse_salary(
+        _str(raw.get("salary_raw")),
+        structured_salary if isinstance(structured_salary, Mapping) else None,
+        country=placed_in) or salary.salary_in_text(scanned, placed_in)
     ad_language = languages.ad_language(scanned)
     return {
         "description_text": description,
@@ -88,8 +120,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         "start_date": _iso(start_date),
         "start_asap": start_asap,
         "locations": locations,
-        "contract_type": contracts.contract_type(employment_type, contract_raw, title,
-                                                 description=scanned),
+        "contract_type": contracts.contract_type_by_source(title, contract_raw, employment_type, scanned),
         "duration_months": months,
         "duration_open_ended": open_ended,
         "working_time": contracts.working_time(employment_type, _str(raw.get("hours_raw")),
@@ -99,9 +130,7 @@ def normalize_item(raw: Mapping[str, Any], now: datetime | None = None) -> dict[
         "remote": remote,
         "languages_required": languages.languages_required(scanned),
         "ad_language": ad_language,
-        "salary": salary.parse_salary(
-            _str(raw.get("salary_raw")),
-            structured_salary if isinstance(structured_salary, Mapping) else None),
+        "salary": pay,
         "experience_years_min": experience.experience_years_min(scanned),
         "occupation": occupation.classify(title, scanned, lang=ad_language),
     }

@@ -19,17 +19,20 @@ CONTRACT_TYPES = ("permanent", "fixed_term", "temporary", "freelance", "internsh
 _CONTRACT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("student", r"\b(?:student(?:en)?job|jobstudent|job\s+[ée]tudiant|[ée]tudiant|werkstudent|"
-                    r"student\s+job|studentenarbeid|flexi[- ]?job\s+student)\b"),
+        ("student", r"\b(?:student(?:en)?job|jobstudent|job\s+[ée]tudiant|[ée]tudiant|werkstudent\w*|"
+                    r"student\s+job|studentenarbeid|flexi[- ]?job\s+student|working\s+student|"
+                    r"studentische\s+(?:hilfskraft|aushilfe|mitarbeit\w*))\b"),
         ("apprenticeship", r"\b(?:apprenti(?:ce|ssage)(?:ship)?|alternance|duaal\s+leren|"
                            r"leercontract|ausbildung|lehrstelle|dual\s+learning)\b"),
         ("internship", r"\b(?:internship|intern|stage|stageplaats|stageplek|stagiair[e]?|praktikant(?:in)?|"
                        r"trainee(?:ship)?)\b|"
                        r"praktikum\b"),  # also in compounds: "Pflichtpraktikum"
-        ("freelance", r"\b(?:freelance[r]?|free[- ]lance|zelfstandige?|ind[ée]pendant|"
+        ("freelance", r"\b(?:freelance[r]?|free[- ]lance|zelfstandige?|ind[ée]pendant|(?:in|out)side\s+ir35|ir35|"
                       r"selbst[äa]ndig|freiberuflich|contractor|self[- ]employed|"
                       r"consultant\s+\(?freelance|contract\s+role|b2b)\b"),
-        ("fixed_term", r"\b(?:cdd|contrat\s+[àa]\s+dur[ée]e\s+d[ée]termin[ée]e|bepaalde\s+duur|"
+        ("fixed_term", r"\b(?:cdd|ftc|contrat\s+[àa]\s+dur[ée]e\s+d[ée]termin[ée]e|bepaalde\s+duur|"
+                       r"\d+[- ]?(?:months?|mnd|maanden|mois|monate?)\s+(?:fixed[- ]term\s+)?contract|"
+                       r"maternity\s+(?:cover|leave\s+cover)|parental\s+leave\s+cover|zwangerschapsvervanging|"
                        r"tijdelijk(?!\s+werk)(?:\s+contract)?|fixed[- ]term|befristet\w*|temporary\s+contract|"
                        r"contract\s+van\s+bepaalde\s+duur|replacement\s+contract|vervangingscontract|"
                        r"contrat\s+de\s+remplacement)\b"),
@@ -107,6 +110,20 @@ _DESCRIPTION_CONTRACT = tuple(
         ("internship", r"\b(?:internship|stagiair|praktikum)\b"),
     )
 )
+# "Contract type: Permanent", "Duration of Assignment: Permanent", "Vertragsart: befristet": a
+# labelled line inside the description states the contract as the ad's own contract line does.
+_CONTRACT_LINE = re.compile(
+    r"\b(?:contract(?:\s+type)?|type\s+of\s+contract|employment\s+type|duration\s+of\s+(?:the\s+)?assignment|"
+    r"contracttype|soort\s+contract|type\s+contract|type\s+de\s+contrat|vertragsart|anstellungsart|"
+    r"befristung)\s*:\s*([^.\n;]{1,60})", re.IGNORECASE)
+_FIXED_TERM_BASIS = re.compile(r"\b(?:on\s+a\s+fixed[- ]term\s+basis|fixed[- ]term\s+(?:role|position|"
+                               r"appointment|basis))\b", re.IGNORECASE)
+# A sentence about the applicant or the company, not the job: "an internship can be enough",
+# "experience from a previous internship", "we have hosted interns for 20 years".
+_ABOUT_APPLICANT = re.compile(
+    r"\b(?:experience|ervaring|exp[ée]rience|erfahrung|enough|volstaat|voldoende|suffit|reicht|previous|"
+    r"prior|completed|afgeronde?|eerdere?|you\s+have|you've|je\s+hebt|vous\s+avez|sie\s+haben|"
+    r"du\s+hast|we\s+have\s+(?:hosted|welcomed|offered)|since|sinds|depuis|seit)\b", re.IGNORECASE)
 _DESCRIPTION_REMOTE = (
     ("remote", re.compile(r"\b(?:100\s*%\s*(?:remote|thuiswerk|t[ée]l[ée]travail)|fully\s+remote|"
                           r"full[- ]?remote|remote[- ]first|remote\s+only|volledig\s+thuiswerk|"
@@ -135,6 +152,32 @@ def contract_type(*texts: str | None, description: str | None = None) -> str | N
     ``description`` is read last, for unambiguous phrases only ("CDI", "onbepaalde duur").
     """
     return _contract_in(texts) or _in_description(description, _CONTRACT_SENTENCES, _DESCRIPTION_CONTRACT)
+
+
+def contract_type_by_source(title: str | None, statement: str | None, enum: str | None,
+                            description: str | None) -> str | None:
+    """The contract type when sources may disagree: see :data:`jobcrawler.normalize.PRECEDENCE`.
+
+    The title and the ad's contract line (or a platform's custom field) are explicit statements
+    and win over the platform's enum, which wins over the description; in the description only
+    a labelled contract line or an unambiguous phrase counts, and never one in a sentence about
+    the applicant or the company ("an internship can be enough").
+    """
+    return (_contract_in([title, statement]) or _contract_in([enum])
+            or _contract_in_description(description))
+
+
+def _contract_in_description(description: str | None) -> str | None:
+    if not description:
+        return None
+    sentences = [s for s in _CONTRACT_SENTENCES(description[:20000]) if not _ABOUT_APPLICANT.search(s)]
+    for sentence in sentences:
+        if (line := _CONTRACT_LINE.search(sentence)) and (kind := _contract_in([line[1]])):
+            return kind
+    relevant = "\n".join(sentences)
+    if _FIXED_TERM_BASIS.search(relevant):
+        return "fixed_term"
+    return next((kind for kind, pattern in _DESCRIPTION_CONTRACT if pattern.search(relevant)), None)
 
 
 def _contract_in(texts: Iterable[str | None]) -> str | None:
@@ -202,9 +245,11 @@ def hours_per_week(*texts: str | None, description: str | None = None) -> float 
 
 # Words without which a family's patterns cannot match: a cheap look first (statements) or the
 # Aho-Corasick key words that pick a description's sentences (see :mod:`jobcrawler.normalize.scan`).
-_REMOTE_WORDS = ("remote", "thuis", "travail", "distance", "hybrid", "telewerk", "home", "mobiles", "site",
+_REMOTE_WORDS = ("remote", "thuis", "travail", "distance", "hybrid", "telewerk", "home", "mobiles", "site", "office",
+                 "kantoor", "bureau", "büro", "buro",
                  "kantoor")
-_CONTRACT_WORDS = ("cdi", "cdd", "dur", "duur", "contract", "befrist", "festanstell", "student", "tudiant", "stagiair",
+_CONTRACT_WORDS = ("cdi", "cdd", "dur", "duur", "contract", "contrat", "employment type", "assignment", "vertragsart",
+                   "anstellungsart", "befrist", "festanstell", "student", "tudiant", "stagiair",
                    "internship", "praktikum", "permanent", "fixed")
 _HOURS_WORDS = ("week", "semaine", "woche", "wk", "/w")
 _WORKING_TIME_WORDS = ("time", "tijd", "temps", "zeit", "4/5", "80", "38", "40")
@@ -233,6 +278,80 @@ def remote(*texts: str | None, description: str | None = None) -> str | None:
     """``remote``, ``hybrid`` or ``on_site``: short statements first, then unambiguous phrases
     of the ``description``."""
     return _remote_in(texts) or _in_description(description, _REMOTE_SENTENCES, _DESCRIPTION_REMOTE)
+
+
+# What the ad says of its own work model, in the title or opening lines: "This role is hybrid",
+# "Hybrid role:", "This position is hybrid based in ...", "in the office 3 days a week".
+_OWN_MODEL = (
+    ("on_site", re.compile(r"\b(?:(?:role|position|job|work)\s+is\s+(?:fully\s+|entirely\s+)?(?:on[- ]?site|"
+                           r"office[- ]based|in[- ]office)|(?:on[- ]?site|office[- ]based)\s+(?:role|position)|"
+                           r"travail\s+(?:100\s*%\s+)?en\s+pr[ée]sentiel)\b", re.IGNORECASE)),
+    ("remote", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:fully\s+|100\s*%\s+)?remote|"
+                          r"(?:fully\s+)?remote\s+(?:role|position)\b(?!\s+(?:is\s+)?(?:not|possible))|"
+                          r"home[- ]?based|(?:location|workplace|work\s+location|standplaats|lieu(?:\s+de\s+travail)?|"
+                          r"arbeitsort)\s*:\s*(?:fully\s+|100\s*%\s+)?remote)\b", re.IGNORECASE)),
+    ("hybrid", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:a\s+)?hybrid|hybrid\s+(?:role|position|"
+                          r"working|based))\b", re.IGNORECASE)),
+)
+# "Hybrid Cloud Engineer", "Remote Sensing Scientist": a work model word before a technical noun.
+_TITLE_NOT_MODEL = re.compile(r"\b(?:hybrid|remote)\s+(?:cloud|infrastructure|it\b|systems?|apps?|applications?|"
+                              r"integration|vehicles?|cars?|sensing|monitoring|access|pilot|control|"
+                              r"operations?\s+center)", re.IGNORECASE)
+# Where a location says "Homebased"/"Home based" (UK ads), the job is remote.
+_HOME_BASED = re.compile(r"\bhome[- ]?based\b", re.IGNORECASE)
+
+
+def remote_by_source(title: str | None, statements: Iterable[str | None], flag: str | None,
+                     description: str | None) -> str | None:
+    """``remote``, ``hybrid`` or ``on_site`` when sources may disagree (see
+    :data:`jobcrawler.normalize.PRECEDENCE`): the title, then the ad's own statements (contract line,
+    locations), then what the opening of the description says of this job ("Hybrid role", "This
+    role is hybrid"), then the platform's flag, then an unambiguous phrase anywhere in the
+    description. "Remote from the text when the platform says nothing."
+    """
+    if title and not _TITLE_NOT_MODEL.search(title) and (found := _remote_in([title])):
+        return found
+    texts = [t for t in statements if t]
+    if any(_HOME_BASED.search(t) for t in texts):
+        return "remote"
+    if found := _remote_in(texts):
+        return found
+    if description and (found := _own_model(description[:600])):
+        return found
+    if found := _remote_in([flag]):
+        return found
+    return _own_model_sentences(description)
+
+
+# "in the office 3 days a week", "op kantoor 2 dagen per week": some days in the office is hybrid.
+_DAYS = re.compile(r"\b[1-4]\s*(?:days?|dagen|jours?|tage?)\s*(?:a|per|p/?w|par|pro|in\s+de)\b", re.IGNORECASE)
+_OFFICE = re.compile(r"\b(?:office|on[- ]?site|kantoor|bureau|b[üu]ro)\b", re.IGNORECASE)
+
+
+# A word each of the patterns above needs: a cheap look before the regular expression.
+_OWN_MODEL_WORDS = {"on_site": ("site", "office", "sentiel"), "remote": ("remote", "home"), "hybrid": ("hybrid",)}
+
+
+def _own_model(text: str) -> str | None:
+    lower = text.lower()
+    found = next((kind for kind, pattern in _OWN_MODEL
+                  if any(w in lower for w in _OWN_MODEL_WORDS[kind]) and pattern.search(text)), None)
+    if found is None and any(w in lower for w in ("day", "dag", "jour", "tag")):
+        for days in _DAYS.finditer(text):  # an office word on the same line, close by
+            start = max(text.rfind("\n", 0, days.start()) + 1, days.start() - 50)
+            end = text.find("\n", days.end())
+            end = days.end() + 40 if end == -1 else min(end, days.end() + 40)
+            if _OFFICE.search(text, start, end):
+                return "hybrid"
+    return found
+
+
+def _own_model_sentences(description: str | None) -> str | None:
+    if not description:
+        return None
+    relevant = "\n".join(_REMOTE_SENTENCES(description[:20000]))
+    return (_own_model(relevant) or next((kind for kind, pattern in _DESCRIPTION_REMOTE if pattern.search(relevant)),
+                                         None)) if relevant else None
 
 
 def _remote_in(texts: Iterable[str | None]) -> str | None:

@@ -99,8 +99,11 @@ def _hits(text: str) -> tuple[tuple[int, ...], ...]:
 class KeywordSentences:
     """The sentences of a text that hold one of some key words (case-insensitive substrings)."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], lead: int = 0) -> None:
+        """``lead``: how many characters before the word each key word has (1 for " norsk", a key
+        anchored at a word start): the sentence is the one where the word itself begins."""
         self.words = tuple(sorted({w.lower() for w in words if w}))
+        self.lead = lead
         self._family = _FAMILIES.add(self.words)
 
     def __call__(self, text: str, limit: int | None = None) -> list[str]:
@@ -115,7 +118,7 @@ class KeywordSentences:
         seen: set[str] = set()
         last = -1
         for position in hits:
-            i = bisect_right(starts, position) - 1
+            i = bisect_right(starts, position + self.lead) - 1
             if i == last:
                 continue
             last = i

@@ -214,3 +214,59 @@ class WorkdaySpider(ApiSpider):
         detail = self.load_json(response)
         if isinstance(detail, dict):
             yield from self.item_or_drop(response, platforms.workday(summary, detail))
+
+
+class EuresSpider(ApiSpider):
+    """EURES, the European job-mobility portal: the public employment services' ads (VDAB, Le
+    Forem, Actiris, ADEM...) through its public search, POSTed pages of 50
+    (``-a location_codes=be,lu`` NUTS codes or countries, optional ``-a keywords=...``,
+    ``-a language=en`` for the ads' translation).
+
+    EURES answers at most 10,000 results a search (``cap``): a search that reaches it is reported
+    as truncated (split it by NUTS region: ``-a location_codes=be2``).
+    """
+
+    name = "eures"
+    default_base_url = "https://europa.eu"
+    page_size = 50
+    cap = 10_000
+
+    def __init__(self, *args: Any, location_codes: str | list[str] | None = "be,lu",
+                 keywords: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = location_codes.split(",") if isinstance(location_codes, str) else (location_codes or [])
+        self.location_codes = [c.strip().lower() for c in codes if c.strip()]
+        self.keywords = keywords
+        #: The language EURES is asked for (its translation of the ads, the detail page's).
+        self.request_language = (self.language or "en").lower()
+        self.total: int | None = None
+
+    def list_request(self, offset: int) -> scrapy.Request:
+        body = {
+            "resultsPerPage": self.page_size, "page": offset // self.page_size + 1,
+            "sortSearch": "MOST_RECENT",
+            "keywords": [{"keyword": self.keywords, "specificSearchCode": "EVERYWHERE"}] if self.keywords else [],
+            "publicationPeriod": None, "occupationUris": [], "skillUris": [], "requiredExperienceCodes": [],
+            "positionScheduleCodes": [], "sectorCodes": [], "educationAndQualificationLevelCodes": [],
+            "positionOfferingCodes": [], "locationCodes": self.location_codes, "euresFlagCodes": [],
+            "otherBenefitsCodes": [], "requiredLanguages": [], "minNumberPost": None,
+            "sessionId": "jobcrawler",
+        }
+        search = self.url(f"/eures/api/jv-searchengine/public/jv-search/search?lang={self.request_language}")
+        return self.list_page(search, offset, method="POST", body=json.dumps(body),
+                              headers={"Content-Type": "application/json", "Accept": "application/json"})
+
+    def postings(self, data: Any) -> Any:
+        return data.get("jvs") if isinstance(data, dict) else None
+
+    def next_offset(self, data: Any, postings: list[Any], offset: int) -> int | None:
+        if self.total is None:
+            self.total = data.get("numberRecords") if isinstance(data.get("numberRecords"), int) else 0
+            if self.total > self.cap:
+                self.report("listing_truncated", self.url("/eures/api/jv-searchengine/public/jv-search/search"),
+                            f"{self.total} results; EURES returns at most {self.cap}: split by NUTS region")
+        following = offset + self.page_size
+        return following if following < min(self.total, self.cap) else None
+
+    def posting_results(self, posting: dict[str, Any], response: Response) -> Iterator[Any]:
+        yield from self.item_or_drop(response, platforms.eures(posting, self.request_language))
