@@ -455,7 +455,7 @@ def duplicates_section(ads: list[Ad]) -> Section:
     copies = sum(1 for ad in ads if clusters.get(ad.values.get("cluster_id"), 0) > 1)
     unclustered = sum(1 for ad in ads if ad.values.get("cluster_id") is None)
     rows = [("ads in a cluster of one", len(ads) - copies - unclustered),
-            ("ads with a duplicate elsewhere", copies), ("not clustered yet", unclustered)]
+            ("ads with a duplicate elsewhere", copies), ("not clustered yet", unclustered)] if ads else []
     note = (f"{len(clusters)} distinct vacancies among {len(ads)} ads; "
             f"{100 * copies / len(ads):.1f}% of ads have a duplicate." if ads else "")
     return Section("Duplicates", [ranked_bars("duplicates", "Duplicate ads", "which ads", rows, note=note)])
