@@ -41,50 +41,44 @@ class FeedAddon:
         settings.set("FEEDS", feeds, settings.getpriority("FEEDS") or "addon")
 
 
-def _record(item: Any) -> dict[str, Any]:
-    from jobcrawler.ops.export import item_record
+class _ExportSchema:
+    """Mixin for Scrapy's exporters: the export schema's fields, each item as its export object."""
 
-    return item_record(ItemAdapter(item).asdict())
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        from jobcrawler.ops.export import EXPORT_FIELDS
+
+        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
+        super().__init__(file, **kwargs)  # type: ignore[call-arg]
+
+    def export_item(self, item: Any) -> None:
+        from jobcrawler.ops.export import item_record
+
+        super().export_item(self.cells(item_record(ItemAdapter(item).asdict())))  # type: ignore[misc]
+
+    def cells(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record as this format writes it."""
+        return record
 
 
-class AdJsonLinesExporter(JsonLinesItemExporter):
+class AdJsonLinesExporter(_ExportSchema, JsonLinesItemExporter):
     """One export object per line."""
 
     def __init__(self, file: Any, **kwargs: Any) -> None:
-        from jobcrawler.ops.export import EXPORT_FIELDS
-
-        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
         kwargs.setdefault("ensure_ascii", False)
         super().__init__(file, **kwargs)
 
-    def export_item(self, item: Any) -> None:
-        super().export_item(_record(item))
 
-
-class AdJsonExporter(JsonItemExporter):
+class AdJsonExporter(_ExportSchema, JsonItemExporter):
     """A JSON array of export objects."""
 
     def __init__(self, file: Any, **kwargs: Any) -> None:
-        from jobcrawler.ops.export import EXPORT_FIELDS
-
-        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
         kwargs.setdefault("ensure_ascii", False)
         super().__init__(file, **kwargs)
 
-    def export_item(self, item: Any) -> None:
-        super().export_item(_record(item))
 
-
-class AdCsvExporter(CsvItemExporter):
+class AdCsvExporter(_ExportSchema, CsvItemExporter):
     """The export schema's columns; lists and objects as JSON in their cell."""
 
-    def __init__(self, file: Any, **kwargs: Any) -> None:
-        from jobcrawler.ops.export import EXPORT_FIELDS
-
-        kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
-        super().__init__(file, **kwargs)
-
-    def export_item(self, item: Any) -> None:
-        record = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                  for k, v in _record(item).items()}
-        super().export_item(record)
+    def cells(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for k, v in record.items()}
