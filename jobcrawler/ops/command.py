@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,19 @@ class CommandError(Exception):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+@contextmanager
+def database_lock(engine: Engine, wait: float | None, refusal: str = "not running") -> Iterator[None]:
+    """Hold the database-wide run lock; another run holding it is a :class:`CommandError` (exit 4)
+    saying ``refusal`` and how to wait."""
+    from jobcrawler.ops.lock import LockHeld, RunLock
+
+    try:
+        with RunLock(engine, wait=wait):
+            yield
+    except LockHeld as exc:
+        raise CommandError(f"{exc}; {refusal} (use --wait SECONDS to wait for it)", EXIT_LOCKED) from None
 
 
 _handlers: list[logging.Handler] = []

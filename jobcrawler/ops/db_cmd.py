@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from jobcrawler.ops.command import (
-    EXIT_LOCKED,
     EXIT_NOTHING_RAN,
     EXIT_USAGE,
     CommandError,
+    database_lock,
     open_engine,
     sqlite_path,
 )
@@ -23,7 +23,6 @@ def cmd_load_spool(args: argparse.Namespace) -> int:
 
     Every file is checked before anything is stored: a file that is not a spool runs nothing.
     """
-    from jobcrawler.ops.lock import LockHeld, RunLock
     from jobcrawler.ops.maintenance import load_spool, read_spool
 
     spools = []
@@ -39,12 +38,8 @@ def cmd_load_spool(args: argparse.Namespace) -> int:
                                EXIT_USAGE) from None
     engine = open_engine(args.db, create=False)
     for path, items in spools:
-        try:
-            with RunLock(engine, wait=args.wait):
-                result = load_spool(engine, path, items=items)
-        except LockHeld as exc:
-            raise CommandError(f"{exc}; not loading (use --wait SECONDS to wait for it)",
-                               EXIT_LOCKED) from None
+        with database_lock(engine, args.wait, "not loading"):
+            result = load_spool(engine, path, items=items)
         print(f"{path}: {result.new} new, {result.updated} updated, {result.unchanged} unchanged")
     return 0
 
@@ -52,16 +47,11 @@ def cmd_load_spool(args: argparse.Namespace) -> int:
 def cmd_renormalize(args: argparse.Namespace) -> int:
     """Re-apply today's normalisers to stored raw values."""
     from jobcrawler.ops.export_cmd import unknown_source
-    from jobcrawler.ops.lock import LockHeld, RunLock
     from jobcrawler.ops.maintenance import renormalize
 
     engine = open_engine(args.db, create=False)
-    try:
-        with RunLock(engine, wait=args.wait):
-            result = renormalize(engine, source=args.source)
-    except LockHeld as exc:
-        raise CommandError(f"{exc}; not running (use --wait SECONDS to wait for it)",
-                           EXIT_LOCKED) from None
+    with database_lock(engine, args.wait):
+        result = renormalize(engine, source=args.source)
     if not result.updated and not result.unchanged:
         where = f" (--source {args.source})" if args.source else ""
         print(f"0 ads match{where}{unknown_source(engine, args.source)}", file=sys.stderr)

@@ -13,17 +13,14 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from jobcrawler.dedup.store import cluster_ads
-    from jobcrawler.ops.command import EXIT_LOCKED, EXIT_NOTHING_RAN, CommandError, open_engine
-    from jobcrawler.ops.lock import LockHeld, RunLock
+    from jobcrawler.ops.command import EXIT_NOTHING_RAN, CommandError, database_lock, open_engine
     from jobcrawler.storage.db import database_url, error_message, session_factory
     from jobcrawler.storage.models import Cluster
 
     engine = open_engine(args.db, create=False)
     try:
-        with RunLock(engine, wait=args.wait):
+        with database_lock(engine, args.wait):
             result = cluster_ads(engine, rebuild=args.rebuild)
-    except LockHeld as exc:
-        raise CommandError(str(exc), EXIT_LOCKED) from None
     except SQLAlchemyError as exc:  # nothing is half-done: each chunk is one transaction
         raise CommandError(f"the database failed: {error_message(exc, database_url(args.db))}",
                            EXIT_NOTHING_RAN) from None
