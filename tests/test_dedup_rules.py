@@ -8,7 +8,7 @@ import pytest
 
 from jobcrawler.dedup import keys as k
 from jobcrawler.dedup import signature as sig
-from jobcrawler.dedup.rules import best_link, link, never_link, timing, view
+from jobcrawler.dedup.rules import best_link, conflict, link, never_link, timing, view
 
 TEXT = ("Flemish Data Works bouwt dataplatformen voor de Vlaamse zorgsector. Minimum 3 jaar ervaring "
         "met Python en SQL. Je spreekt vloeiend Nederlands en Engels; Frans is een pluspunt. Een vast "
@@ -217,3 +217,71 @@ def _fields(v) -> dict:
             "language": v.language, "city": "Gent", "province": "BE-VOV",
             "text": ("Pour notre client à Gand, nous cherchons un comptable. Contrat de 38 heures par "
                      "semaine, salaire brut à partir de 3200 euros par mois, au moins 3 ans d'expérience.")}
+
+
+# --- an agency's rewrite under the same title: the figures it keeps ------------------------------
+
+WAREHOUSE = ("Kempen Logistics zoekt voor het distributiecentrum in Geel een teamleader magazijn. Je stuurt "
+             "een ploeg van 12 orderpickers aan, je plant de shiften en je volgt de KPI's op. Je hebt "
+             "minstens 3 jaar ervaring in de logistiek en kent SAP EWM. Je overlegt dagelijks met de "
+             "transportplanning en de klantendienst. Wij bieden een vast contract van 38 uur, een "
+             "ploegenpremie en maaltijdcheques.")
+WAREHOUSE_REWRITE = (
+    "Ben jij een geboren leider? Voor onze klant, een groot distributiecentrum in de regio Geel, zoeken "
+    "wij een teamleader magazijn. Jouw taken: een ploeg van 12 orderpickers aansturen, shiften plannen "
+    "en KPI's opvolgen. Profiel: 3 jaar ervaring in logistiek, kennis van SAP EWM. Aanbod: vast "
+    "contract, ploegenpremie, maaltijdcheques. Interesse? Solliciteer via Randstad.")
+
+
+def _warehouse(i: int, **fields):
+    base = {"title": "Teamleader Magazijn", "city": "Geel", "province": "BE-VAN", "text": WAREHOUSE}
+    return ad(i, **{**base, **fields})
+
+
+def _rewrite(i: int, **fields):
+    base = {"title": "Teamleader magazijn (m/v/x)", "employer": None, "agency": "Randstad",
+            "text": WAREHOUSE_REWRITE}
+    return _warehouse(i, **{**base, **fields})
+
+
+def test_a_same_title_rewrite_keeping_the_figures_is_semantic():
+    # about half the words in other wording (shingles barely shared), the 12 and the 3 kept
+    found = link(_warehouse(1), _rewrite(2))
+    assert found is not None and found.reason == "semantic"
+
+
+@pytest.mark.parametrize(("case", "b"), [
+    ("other figures: another client's vacancy",
+     {"text": WAREHOUSE_REWRITE.replace("12", "25").replace("3 jaar", "5 jaar")}),
+    ("a figure the original does not state", {"text": WAREHOUSE_REWRITE.replace("12", "14")}),
+    ("no contract stated", {"contract": None}),
+    ("another title", {"title": "Orderpicker (m/v/x)"}),
+    ("another city", {"city": "Mol"}),
+])
+def test_a_same_title_rewrite_needs_the_figures_contract_title_and_place(case, b):
+    assert link(_warehouse(1), _rewrite(2, **b)) is None, case
+
+
+def test_a_shortened_translation_keeps_the_figures_of_what_it_keeps():
+    nl = ("Voor onze klant in Gent zoeken we een boekhouder. Contract van 38 uur per week, brutoloon "
+          "vanaf 3200 euro per maand, minstens 3 jaar ervaring, 28 vakantiedagen en een team van 14.")
+    fr = ("Pour notre client à Gand, nous cherchons un comptable. Contrat de 38 heures par semaine, "
+          "salaire brut à partir de 3200 euros par mois.")  # the years, holidays and team dropped
+    a = ad(1, title="Boekhouder", text=nl, employer=None, isco="3313", language="nl")
+    b = ad(2, title="Comptable (h/f/x)", text=fr, employer=None, agency="Randstad", isco="3313",
+           language="fr")
+    assert link(a, b) is not None and link(a, b).reason == "semantic"
+    c = ad(3, title="Comptable (h/f/x)", text=fr.replace("3200", "2900"), employer=None, agency="Randstad",
+           isco="3313", language="fr")
+    assert link(a, c) is None  # one figure not in the original: another vacancy
+
+
+@pytest.mark.parametrize(("case", "b", "expected"), [
+    ("never linked: two employers", {"employer": "MeuseSoft"}, True),
+    ("figures that all differ", {"employer": None, "text": WAREHOUSE.replace("12", "25")
+                                 .replace("3 jaar", "5 jaar").replace("38", "40")}, True),
+    ("the same figures", {"employer": None}, False),
+    ("no figures", {"employer": None, "text": "Teamleader magazijn gezocht in Geel."}, False),
+])
+def test_conflict(case, b, expected):
+    assert conflict(_warehouse(1), _warehouse(2, **b)) is expected, case

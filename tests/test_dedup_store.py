@@ -193,3 +193,26 @@ def test_ads_without_text_or_title_are_clustered_alone(db_url: str) -> None:
                    item("careers", "c2", title="?", description_text="x " * 60000)])
     assert cluster_ads(engine).processed == 2
     assert len(set(clusters(engine).values())) == 2
+
+
+def test_a_rewrite_joins_no_cluster_through_a_copy_that_lacks_the_figures(db_url: str) -> None:
+    """Another client's vacancy rewritten by an agency reads like the half copy of ours on a board
+    (the figures cut away) but states other figures than our original: it stays apart."""
+    original = ("Kempen Logistics zoekt voor het distributiecentrum in Geel een teamleader magazijn. Je "
+                "stuurt een ploeg orderpickers aan, je plant de shiften en je volgt de KPI's op. Je hebt "
+                "ervaring in de logistiek en kent SAP EWM. Je overlegt dagelijks met de transportplanning "
+                "en de klantendienst. Ploeg van 12 mensen, minstens 3 jaar ervaring, 38 uur per week.")
+    other_client = ("Voor onze klant in Geel zoeken wij een teamleader magazijn. Je stuurt een ploeg "
+                    "orderpickers aan, je plant de shiften en je volgt de KPI's op. Je hebt ervaring in de "
+                    "logistiek en kent SAP EWM. Je overlegt dagelijks met de transportplanning en de "
+                    "klantendienst. Ploeg van 25 mensen, minstens 5 jaar ervaring, 40 uur per week. "
+                    "Solliciteer via Randstad.")
+    engine = open_database(db_url)
+    store(engine, [item("careers", "c1", description_text=original),
+                   item("board", "b1", employer=None, description_text=original.split(" Ploeg van")[0])])
+    store(engine, [item("agency", "a1", employer=None, agency="Randstad", title="Teamleader magazijn (m/v/x)",
+                        description_text=other_client)], now=T0 + timedelta(hours=1))
+    cluster_ads(engine)
+    found = clusters(engine)
+    assert found[("careers", "c1")] == found[("board", "b1")]
+    assert found[("agency", "a1")] != found[("careers", "c1")]

@@ -34,6 +34,11 @@ SEMANTIC_CONTAINMENT = 0.8
 SEMANTIC_TITLE = 0.35
 #: Shingle plus stem containment for the "semantic" rule when titles differ (agencies retitle).
 SEMANTIC_SUM = 1.2
+#: An agency's rewrite under the same title (normalised titles this alike): less of the wording
+#: needs to agree when every number the shorter text states is in the other (a rewrite drops and
+#: rephrases sentences but keeps the facts it gives: hours, pay, years).
+REWRITE_TITLE = 0.7
+REWRITE_CONTAINMENT = 0.5
 #: Fewer shingles or stems than this are too little text to compare (shorter texts, down to
 #: SHORT_TEXT shingles, link only when one is almost wholly in the other and the titles agree).
 MIN_TEXT = 15
@@ -141,8 +146,8 @@ def index_keys(ad: AdView) -> list[int]:
 
 def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
     """The candidates some rule may link: text close enough (shingles compared in one vectorised
-    pass, then word stems for those sharing a few shingles), a named employer with the same title,
-    a short text with the same title, or the same occupation in another language."""
+    pass, then word stems for those sharing a few shingles), the same title with a named employer,
+    a short text or in the same place, or the same occupation in another language."""
     if not others or ad.shingles is None:
         return []
     shingles = np.count_nonzero(np.stack([o.shingles for o in others]) == ad.shingles, axis=1)
@@ -153,7 +158,8 @@ def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
 
 def _cheap_link(a: AdView, b: AdView) -> bool:
     if a.title and a.title == b.title and (
-            (a.employer and b.employer) or min(a.n_shingles, b.n_shingles) < MIN_TEXT):
+            (a.employer and b.employer) or min(a.n_shingles, b.n_shingles) < MIN_TEXT
+            or same_place(a, b)):
         return True
     return bool(a.isco and a.isco == b.isco and a.language != b.language)
 
@@ -169,6 +175,13 @@ def never_link(a: AdView, b: AdView) -> str | None:
     if a.talent_pool != b.talent_pool:
         return "talent_pool"
     return None
+
+
+def conflict(a: AdView, b: AdView) -> bool:
+    """Two ads that may not share a cluster joined by a weak link (``semantic``) or by a third ad
+    linked to both: :func:`never_link`, or texts stating numbers that all differ. A rewrite linked
+    to a copy that lacks the figures (half the text) must not join a vacancy whose figures differ."""
+    return never_link(a, b) is not None or _facts_differ(a, b)
 
 
 def timing(a: AdView, b: AdView) -> str | None:
@@ -241,6 +254,9 @@ def _rule(a: AdView, b: AdView) -> Link | None:
             return Link("semantic", 4, stemmed)
         if shingles_in >= 0.35 and shingles_in + stems_in >= SEMANTIC_SUM:
             return Link("semantic", 4, stemmed)
+        if titles >= REWRITE_TITLE and stems_in >= REWRITE_CONTAINMENT and a.contract \
+                and a.contract == b.contract and _numbers_kept(a, b):
+            return Link("semantic", 4, stemmed)
     if place and _translation(a, b):
         return Link("semantic", 4, 0.0)
     return None
@@ -248,12 +264,18 @@ def _rule(a: AdView, b: AdView) -> Link | None:
 
 def _translation(a: AdView, b: AdView) -> bool:
     """The same vacancy in another language: the same occupation (ISCO unit group, from the
-    classifier) in the same place, and the same numbers (hours, pay, years: at least two, at least
-    half of them shared), which translators keep."""
+    classifier) in the same place, and the same numbers (hours, pay, years), which translators
+    keep: at least two, and every number of the text stating fewer is in the other (a shortened
+    translation drops sentences, not the figures of those it keeps)."""
     if not (a.language and b.language and a.language != b.language and a.isco and a.isco == b.isco):
         return False
-    shared = a.numbers & b.numbers
-    return len(shared) >= 2 and len(shared) >= 0.5 * len(a.numbers | b.numbers)
+    return len(a.numbers & b.numbers) >= 2 and _numbers_kept(a, b)
+
+
+def _numbers_kept(a: AdView, b: AdView) -> bool:
+    """Every number of the text that states fewer is in the other's (none counts as kept)."""
+    fewer, more = (a.numbers, b.numbers) if len(a.numbers) <= len(b.numbers) else (b.numbers, a.numbers)
+    return fewer <= more
 
 
 def _facts_differ(a: AdView, b: AdView) -> bool:

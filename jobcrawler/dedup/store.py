@@ -26,6 +26,7 @@ from jobcrawler.dedup.rules import (
     AdView,
     Link,
     band_keys,
+    conflict,
     link,
     never_link,
     plausible,
@@ -238,8 +239,9 @@ class _Matcher:
         return found
 
     def _links(self, ad: AdView, candidates: list[AdView]) -> list[tuple[AdView, Link]]:
-        """The best link into each cluster that holds no ad ``ad`` may never be linked with,
-        best first (rule, then score, then the earliest ad)."""
+        """The best link into each cluster that holds no ad ``ad`` may never be linked with (nor,
+        for a ``semantic`` link, one whose numbers all differ: :func:`conflict`), best first
+        (rule, then score, then the earliest ad)."""
         links = []
         for other in candidates:
             found = link(ad, other)
@@ -251,20 +253,21 @@ class _Matcher:
             if other.cluster_id in best:
                 continue
             same_cluster = [c for c in candidates if c.cluster_id == other.cluster_id]
-            if not any(never_link(ad, c) for c in same_cluster):
+            forbids = conflict if found.reason == "semantic" else never_link
+            if not any(forbids(ad, c) for c in same_cluster):
                 best[other.cluster_id] = (other, found)
         return list(best.values())
 
     def _merge(self, ad: AdView, others: list[tuple[AdView, Link]], candidates: list[AdView]) -> None:
-        """An ad linked into several clusters joins them (single linkage), unless an ad of one may
-        never be linked with an ad of the other (among the candidates at hand)."""
+        """An ad linked into several clusters joins them (single linkage), unless an ad of one
+        conflicts with an ad of the other (:func:`conflict`, among the candidates at hand)."""
         for other, _found in others:
             source = other.cluster_id
             if source is None or source == ad.cluster_id:
                 continue
             mine = [c for c in candidates if c.cluster_id == ad.cluster_id]
             theirs = [c for c in candidates if c.cluster_id == source]
-            if any(never_link(a, b) for a in mine for b in theirs):
+            if any(conflict(a, b) for a in mine for b in theirs):
                 continue
             target = ad.cluster_id
             self.session.execute(update(Job).where(Job.cluster_id == source).values(cluster_id=target),
