@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from jobcrawler.dedup import keys as k
@@ -285,3 +286,18 @@ def test_a_shortened_translation_keeps_the_figures_of_what_it_keeps():
 ])
 def test_conflict(case, b, expected):
     assert conflict(_warehouse(1), _warehouse(2, **b)) is expected, case
+
+
+@pytest.mark.parametrize("lengths", [[0], [1, 2, 3, 4], [40, 0, 5, 400], [3] * 300 + [60] * 20])
+def test_signatures_of_many_ads_are_those_of_each(lengths):
+    """The batched signatures (a few numpy passes for many ads) are the ones datasketch gives ad
+    by ad: stored signatures stay comparable."""
+    tokens = [[f"w{(i * 7 + j * 13) % 97}" for j in range(n)] for i, n in enumerate(lengths)]
+    stems = [sorted(k.stems(t, 2)) for t in tokens]
+    for words, stem_words, (signature, n_shingles, stem_hashes) in zip(
+            tokens, stems, sig.signatures(tokens, stems), strict=True):
+        shingles = sig.shingle_hashes(sig.token_hashes(words))
+        assert signature.dtype == np.uint32 and stem_hashes.dtype == np.uint32
+        assert np.array_equal(signature, sig.minhash(shingles))
+        assert n_shingles == len(shingles)
+        assert np.array_equal(stem_hashes, np.unique(sig.token_hashes(stem_words)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -89,21 +89,45 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
          closed_day: date | None = None, isco: str | None = None, reference: str | None = None,
          urls: tuple[str | None, ...] = (), text: str | None = None,
          language: str | None = None) -> AdView:
-    """An ad's comparable parts, signatures included (the expensive part: about 0.2 ms)."""
+    """An ad's comparable parts, signatures included (the expensive part: about 0.2 ms; many ads
+    are cheaper together: :func:`views`)."""
+    return views([dict(job_id=job_id, source=source, title=title, employer=employer, agency=agency,
+                       country=country, province=province, city=city, contract=contract, day=day,
+                       closed_day=closed_day, isco=isco, reference=reference, urls=urls, text=text,
+                       language=language)])[0]
+
+
+def views(ads: list[dict[str, Any]]) -> list[AdView]:
+    """The views of many ads (each a mapping of :func:`view`'s arguments), their signatures
+    computed together (:func:`signature.signatures`: the same values, a few numpy passes)."""
+    out, tokens = [], []
+    for fields in ads:
+        ad, words = _parts(**fields)
+        out.append(ad)
+        tokens.append(words)
+    for ad, (shingles, n_shingles, stems) in zip(
+            out, sig.signatures(tokens, [list(k.stems(t)) for t in tokens]), strict=True):
+        ad.shingles, ad.n_shingles, ad.stems, ad.n_stems = shingles, n_shingles, stems, len(stems)
+    return out
+
+
+def _parts(job_id: int, *, source: str = "", title: str | None = None, employer: str | None = None,
+           agency: str | None = None, country: str | None = None, province: str | None = None,
+           city: str | None = None, contract: str | None = None, day: date | None = None,
+           closed_day: date | None = None, isco: str | None = None, reference: str | None = None,
+           urls: tuple[str | None, ...] = (), text: str | None = None,
+           language: str | None = None) -> tuple[AdView, list[str]]:
+    """An ad's view without its signatures, and the content words they are made of."""
     # the first MAX_WORDS content words; a 100 KB description costs no more than a long ad
     tokens = k.content_words((text or "")[:sig.MAX_WORDS * 20], language)[:sig.MAX_WORDS]
-    hashes = sig.token_hashes(tokens)
-    shingle_set = sig.shingle_hashes(hashes)
-    stem_set = np.unique(sig.token_hashes(list(k.stems(tokens))))
-    return AdView(
+    ad = AdView(
         id=job_id, source=source, employer=k.employer_key(employer, agency), agency=bool(agency),
         title=k.title_key(title), talent_pool=k.is_talent_pool(title), country=country,
         province=province, city=k.place_key(city), contract=contract, day=day,
         closed_day=closed_day, isco=isco, reference=k.reference_key(reference),
-        urls=tuple(sorted({u for u in map(k.url_key, urls) if u})),
-        shingles=sig.minhash(shingle_set), stems=stem_set,
-        n_shingles=len(shingle_set), n_stems=len(stem_set), numbers=k.numbers(tokens),
+        urls=tuple(sorted({u for u in map(k.url_key, urls) if u})), numbers=k.numbers(tokens),
         language=language)
+    return ad, tokens
 
 
 def exact_keys(ad: AdView) -> list[int]:
@@ -121,13 +145,33 @@ def strong_keys(ad: AdView) -> list[int]:
 
 
 def weak_keys(ad: AdView) -> list[int]:
-    """Keys many ads share (a common title in a city, an occupation in a city): their candidates
-    are filtered by :func:`plausible` like the LSH bands' before any rule is tried."""
+    """Keys many ads share (a common title in a city, an occupation in a city), under which the ad
+    is stored: their candidates are filtered by :func:`plausible` like the LSH bands' before any
+    rule is tried."""
     found = []
     if ad.title:
         found.append(sig.text_key("title", f"{ad.title}|{ad.city or ad.province or ''}"))
         found.append(sig.text_key("title", ad.title))  # for copies that give no place
     if ad.isco and (ad.city or ad.province):  # translations share no words, only the occupation
+        found.append(sig.text_key("isco", f"{ad.isco}|{ad.city or ad.province}"))
+    return found
+
+
+def weak_lookup_keys(ad: AdView) -> list[int]:
+    """The weak keys an ad's candidates are looked up under. An ad with a city looks for its title
+    in that city, in its province among ads that name no city (``"title|BE-VOV"``) and among ads
+    that give no place (``"title|"``), not in every other city (a place that differs links
+    nothing); an ad without a city looks at the title anywhere."""
+    found = []
+    if ad.title:
+        if ad.city:
+            found.append(sig.text_key("title", f"{ad.title}|{ad.city}"))
+            if ad.province:
+                found.append(sig.text_key("title", f"{ad.title}|{ad.province}"))
+            found.append(sig.text_key("title", f"{ad.title}|"))
+        else:
+            found.append(sig.text_key("title", ad.title))
+    if ad.isco and (ad.city or ad.province):
         found.append(sig.text_key("isco", f"{ad.isco}|{ad.city or ad.province}"))
     return found
 

@@ -12,8 +12,9 @@ many stems (stem Jaccard up to 0.5) but few shingles (below 0.1), so candidates 
 from __future__ import annotations
 
 import zlib
-from functools import cache
+from functools import cache, lru_cache
 from hashlib import blake2b
+from itertools import chain
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -32,9 +33,20 @@ def _template() -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme=_SCHEME)
 
 
+@cache
+def _empty() -> np.ndarray:
+    """The signature of an empty set (datasketch's initial values)."""
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme=_SCHEME).hashvalues.copy()
+
+
+@lru_cache(maxsize=1 << 16)
+def _crc32(token: str) -> int:
+    return zlib.crc32(token.encode())
+
+
 def token_hashes(tokens: list[str]) -> np.ndarray:
-    """CRC-32 of each token (uint32)."""
-    return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint32, count=len(tokens))
+    """CRC-32 of each token (uint32); the words of job ads repeat, so the frequent ones are kept."""
+    return np.fromiter(map(_crc32, tokens), dtype=np.uint32, count=len(tokens))
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = 3) -> np.ndarray:
@@ -64,6 +76,80 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
     if len(hashes):
         m.update_batch(hashes.tolist())
     return m.hashvalues.copy()
+
+
+#: Ads hashed together by :func:`signatures` (the permuted hashes of one batch: ~7 MB).
+BATCH = 256
+_MULTIPLIERS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before its affine permutations."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def _unique_per_ad(ad: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct ``values`` of each ad in one sort: (values, start offset of each ad)."""
+    keys = np.sort((ad.astype(np.uint64) << np.uint64(32)) | values.astype(np.uint64))
+    if len(keys):
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    counts = np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), starts
+
+
+def signatures(tokens: list[list[str]], stems: list[list[str]]) -> list[tuple[np.ndarray, int, np.ndarray]]:
+    """For each ad: the MinHash signature of its word 3-shingles (:func:`shingle_hashes`, then
+    :func:`minhash`), their number, and its sorted distinct stem hashes; the same values as ad by
+    ad, computed for ``BATCH`` ads at a time in a few numpy passes (per-ad numpy calls cost more
+    than the hashing)."""
+    out: list[tuple[np.ndarray, int, np.ndarray]] = []
+    for start in range(0, len(tokens), BATCH):
+        out.extend(_signatures(tokens[start:start + BATCH], stems[start:start + BATCH]))
+    return out
+
+
+def _signatures(tokens: list[list[str]], stems: list[list[str]]) -> list[tuple[np.ndarray, int, np.ndarray]]:
+    n = len(tokens)
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    hashes = token_hashes(list(chain.from_iterable(tokens)))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    # word 3-grams over the concatenated ads; a text of 1-3 words is one "shingle": its first word
+    combined = np.zeros(max(len(hashes) - 2, 0), dtype=np.uint32)
+    for i, mult in enumerate(_MULTIPLIERS):
+        combined = combined * np.uint32(31) + hashes[i:len(hashes) - 2 + i] * np.uint32(mult)
+    long = lengths > 3
+    counts = np.where(long, lengths - 2, np.minimum(lengths, 1))
+    owner = np.repeat(np.arange(n), counts)
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    position = np.repeat(starts, counts) + offset
+    values = np.where(np.repeat(long, counts), combined[np.minimum(position, max(len(combined) - 1, 0))]
+                      if len(combined) else 0, hashes[position] if len(hashes) else 0).astype(np.uint32)
+    shingles, shingle_starts = _unique_per_ad(owner, values, n)
+    stem_lengths = np.fromiter(map(len, stems), dtype=np.int64, count=n)
+    stem_values, stem_starts = _unique_per_ad(np.repeat(np.arange(n), stem_lengths),
+                                              token_hashes(list(chain.from_iterable(stems))), n)
+    a, b = _template().permutations
+    permuted = _fmix32(shingles).reshape(-1, 1) * a + b
+    filled = shingle_starts[1:] > shingle_starts[:-1]
+    minima = (np.minimum.reduceat(permuted, shingle_starts[:-1][filled], axis=0)
+              if filled.any() else np.empty((0, NUM_PERM), dtype=np.uint32))
+    out = []
+    row = 0
+    for i in range(n):
+        if filled[i]:
+            signature = minima[row]
+            row += 1
+        else:
+            signature = _empty().copy()
+        out.append((signature, int(shingle_starts[i + 1] - shingle_starts[i]),
+                    stem_values[stem_starts[i]:stem_starts[i + 1]].copy()))
+    return out
 
 
 def to_bytes(signature: np.ndarray) -> bytes:

@@ -31,8 +31,9 @@ from jobcrawler.dedup.rules import (
     never_link,
     plausible,
     strong_keys,
-    view,
+    views,
     weak_keys,
+    weak_lookup_keys,
 )
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.models import Cluster, DedupAd, DedupKey, Job, Run, RunSite
@@ -44,6 +45,10 @@ CHUNK = 5000
 #: At most this many ads are taken from one key (the latest): a key shared by hundreds of ads
 #: (a common title in a big city) says little, and comparing them all would cost the most.
 MAX_PER_KEY = 100
+#: An LSH band shared by more ads than this carries no identity: boilerplate (an agency's or
+#: employer's footer, equal-opportunity text, an "apply now" block) puts unrelated ads in it. Such
+#: a band gives no candidates; the ad's other bands and keys still do (a copy shares several).
+MAX_PER_BAND = 20
 #: Candidate views kept between chunks before the cache is emptied (bounded memory).
 CACHE_LIMIT = 50_000
 #: Rows per IN (...) list, under SQLite's and psycopg's parameter limits.
@@ -92,17 +97,19 @@ def _job_columns() -> list[Any]:
     return [*columns, isco] if isco is not None else columns
 
 
-def _fresh_view(row: Any) -> AdView:
-    """An ad's view computed from its stored fields (signatures included)."""
-    mapping = row._mapping
-    ad = view(row.id, source=row.source, title=row.title, employer=row.employer, agency=row.agency,
-              country=row.country_code, province=row.province_code, city=row.city,
-              contract=row.contract_type, day=_day(row.date_posted, row.first_seen),
-              closed_day=_closed_day(row.status, row.closed_at), isco=mapping.get("isco_code"),
-              reference=row.reference, urls=(row.url, row.apply_url), text=row.description_text,
-              language=row.ad_language)
-    ad.cluster_id = row.cluster_id
-    return ad
+def _fresh_views(rows: list[Any]) -> list[AdView]:
+    """Ads' views computed from their stored fields (signatures included)."""
+    ads = views([{"job_id": row.id, "source": row.source, "title": row.title, "employer": row.employer,
+                  "agency": row.agency, "country": row.country_code, "province": row.province_code,
+                  "city": row.city, "contract": row.contract_type,
+                  "day": _day(row.date_posted, row.first_seen),
+                  "closed_day": _closed_day(row.status, row.closed_at),
+                  "isco": row._mapping.get("isco_code"), "reference": row.reference,
+                  "urls": (row.url, row.apply_url), "text": row.description_text,
+                  "language": row.ad_language} for row in rows])
+    for ad, row in zip(ads, rows, strict=True):
+        ad.cluster_id = row.cluster_id
+    return ads
 
 
 def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
@@ -167,7 +174,7 @@ class _Matcher:
         session = self.session
         rows = session.execute(select(*_job_columns()).where(Job.id.in_(ids)))
         by_id = {row.id: row for row in rows}
-        ads = [_fresh_view(by_id[i]) for i in ids if i in by_id]
+        ads = _fresh_views([by_id[i] for i in ids if i in by_id])
         old_keys = dict(session.execute(select(DedupAd.job_id, DedupAd.index_keys)
                                         .where(DedupAd.job_id.in_(ids))).all())
         known = set(old_keys)
@@ -179,18 +186,25 @@ class _Matcher:
         for i in known:
             self.cache.pop(i, None)
         strong = {ad.id: strong_keys(ad) for ad in ads}
-        weak = {ad.id: weak_keys(ad) + band_keys(ad) for ad in ads}
-        stored = self._lookup({key for keys in (*strong.values(), *weak.values()) for key in keys})
+        weak = {ad.id: weak_lookup_keys(ad) for ad in ads}
+        bands = {ad.id: band_keys(ad) for ad in ads}
+        stored = self._lookup({key for keys in (*strong.values(), *weak.values(), *bands.values())
+                               for key in keys})
         if len(self.cache) > CACHE_LIMIT:
             self.cache.clear()
-        # only the ads a key can give (its latest MAX_PER_KEY): a crowded key loads no more
-        wanted = {j for ids_ in stored.values() for j in ids_[-MAX_PER_KEY:]} - self.cache.keys()
+        band_set = {key for keys in bands.values() for key in keys}
+        # only the ads a key can give (its latest MAX_PER_KEY, none from a crowded band)
+        wanted = {j for key, ids_ in stored.items()
+                  if key not in band_set or len(ids_) <= MAX_PER_BAND
+                  for j in ids_[-MAX_PER_KEY:]} - self.cache.keys()
         self.cache.update(_load_views(session, wanted))
         local: dict[int, list[int]] = {}
         ad_rows, key_rows = [], []
         for ad in ads:
             strong_ids = self._candidates(strong[ad.id], stored, local) - {ad.id}
-            weak_ids = self._candidates(weak[ad.id], stored, local) - strong_ids - {ad.id}
+            weak_ids = (self._candidates(weak[ad.id], stored, local)
+                        | self._candidates(bands[ad.id], stored, local, MAX_PER_BAND, crowded=False))
+            weak_ids -= strong_ids | {ad.id}
             candidates = [self.cache[c] for c in strong_ids if c in self.cache]
             candidates += plausible(ad, [self.cache[c] for c in weak_ids if c in self.cache])
             links = self._links(ad, candidates)
@@ -198,7 +212,9 @@ class _Matcher:
             self._assign(ad, target, found, was_known=ad.id in known)
             self.cache[ad.id] = ad
             self._merge(ad, links[1:], candidates)
-            ad_key_list = sorted(set(strong[ad.id]) | set(weak[ad.id]))
+            # stored under a crowded band it would never be found: it is not stored there
+            ad_key_list = sorted({*strong[ad.id], *weak_keys(ad),
+                                  *(b for b in bands[ad.id] if not self._crowded(b, stored, local))})
             for key in ad_key_list:
                 local.setdefault(key, []).append(ad.id)
                 key_rows.append((key, ad.id))
@@ -206,19 +222,27 @@ class _Matcher:
         job_rows = [(ad.cluster_id, ad.id) for ad in ads]  # after merges in the chunk
         if ad_rows:  # the driver's executemany: SQLAlchemy's per-row work cost more than matching
             session.connection().execute(insert(DedupAd.__table__), ad_rows)
+            key_rows.sort()  # in the index's order: the B-tree takes them page by page
             _executemany(session, "INSERT INTO dedup_keys (key, job_id) VALUES ({}, {})", key_rows)
             _executemany(session, "UPDATE jobs SET cluster_id = {} WHERE id = {}", job_rows)
         self.result.processed += len(ads)
 
     @staticmethod
-    def _candidates(keys: list[int], stored: dict[int, list[int]],
-                    local: dict[int, list[int]]) -> set[int]:
+    def _crowded(band: int, stored: dict[int, list[int]], local: dict[int, list[int]]) -> bool:
+        return len(stored.get(band, ())) + len(local.get(band, ())) > MAX_PER_BAND
+
+    @staticmethod
+    def _candidates(keys: list[int], stored: dict[int, list[int]], local: dict[int, list[int]],
+                    limit: int = MAX_PER_KEY, crowded: bool = True) -> set[int]:
+        """The ads found under ``keys`` (stored, or earlier in the chunk): the latest ``limit`` of
+        each key, or with ``crowded=False`` none of a key that holds more than ``limit``."""
         found: set[int] = set()
         for key in keys:
-            if key in stored:
-                found.update(stored[key][-MAX_PER_KEY:])
-            if key in local:
-                found.update(local[key][-MAX_PER_KEY:])
+            held = stored.get(key, ()), local.get(key, ())
+            if not crowded and len(held[0]) + len(held[1]) > limit:
+                continue
+            for ids in held:
+                found.update(ids[-limit:])
         return found
 
     def _lookup(self, keys: set[int]) -> dict[int, list[int]]:
