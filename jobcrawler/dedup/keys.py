@@ -183,7 +183,11 @@ def shingles(tokens: list[str], size: int = 3) -> set[str]:
     return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
 
 
-def stems(tokens: list[str], length: int = 6) -> set[str]:
+#: Words are cut to this many characters to make stems.
+STEM_LENGTH = 6
+
+
+def stems(tokens: list[str], length: int = STEM_LENGTH) -> set[str]:
     """Words cut to ``length`` characters: a crude stemmer that serves the four languages alike
     ("verantwoordelijk"/"verantwoordelijke", "développeur"/"développeuse"); short words stay whole."""
     return {t[:length] for t in tokens}

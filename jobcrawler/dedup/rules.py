@@ -105,8 +105,7 @@ def views(ads: list[dict[str, Any]]) -> list[AdView]:
         ad, words = _parts(**fields)
         out.append(ad)
         tokens.append(words)
-    for ad, (shingles, n_shingles, stems) in zip(
-            out, sig.signatures(tokens, [list(k.stems(t)) for t in tokens]), strict=True):
+    for ad, (shingles, n_shingles, stems) in zip(out, sig.signatures(tokens, k.STEM_LENGTH), strict=True):
         ad.shingles, ad.n_shingles, ad.stems, ad.n_stems = shingles, n_shingles, stems, len(stems)
     return out
 

@@ -12,7 +12,7 @@ many stems (stem Jaccard up to 0.5) but few shingles (below 0.1), so candidates 
 from __future__ import annotations
 
 import zlib
-from functools import cache, lru_cache
+from functools import cache
 from hashlib import blake2b
 from itertools import chain
 
@@ -39,14 +39,9 @@ def _empty() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme=_SCHEME).hashvalues.copy()
 
 
-@lru_cache(maxsize=1 << 16)
-def _crc32(token: str) -> int:
-    return zlib.crc32(token.encode())
-
-
 def token_hashes(tokens: list[str]) -> np.ndarray:
-    """CRC-32 of each token (uint32); the words of job ads repeat, so the frequent ones are kept."""
-    return np.fromiter(map(_crc32, tokens), dtype=np.uint32, count=len(tokens))
+    """CRC-32 of each token (uint32)."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint32, count=len(tokens))
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = 3) -> np.ndarray:
@@ -103,21 +98,22 @@ def _unique_per_ad(ad: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarr
     return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), starts
 
 
-def signatures(tokens: list[list[str]], stems: list[list[str]]) -> list[tuple[np.ndarray, int, np.ndarray]]:
-    """For each ad: the MinHash signature of its word 3-shingles (:func:`shingle_hashes`, then
-    :func:`minhash`), their number, and its sorted distinct stem hashes; the same values as ad by
-    ad, computed for ``BATCH`` ads at a time in a few numpy passes (per-ad numpy calls cost more
-    than the hashing)."""
+def signatures(tokens: list[list[str]], stem_length: int) -> list[tuple[np.ndarray, int, np.ndarray]]:
+    """For each ad's tokens: the MinHash signature of its word 3-shingles (:func:`shingle_hashes`,
+    then :func:`minhash`), their number, and the sorted distinct hashes of its words cut to
+    ``stem_length`` characters (its stems); the same values as ad by ad, computed for ``BATCH``
+    ads at a time in a few numpy passes (per-ad numpy calls cost more than the hashing)."""
     out: list[tuple[np.ndarray, int, np.ndarray]] = []
     for start in range(0, len(tokens), BATCH):
-        out.extend(_signatures(tokens[start:start + BATCH], stems[start:start + BATCH]))
+        out.extend(_signatures(tokens[start:start + BATCH], stem_length))
     return out
 
 
-def _signatures(tokens: list[list[str]], stems: list[list[str]]) -> list[tuple[np.ndarray, int, np.ndarray]]:
+def _signatures(tokens: list[list[str]], stem_length: int) -> list[tuple[np.ndarray, int, np.ndarray]]:
     n = len(tokens)
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-    hashes = token_hashes(list(chain.from_iterable(tokens)))
+    flat = list(chain.from_iterable(tokens))
+    hashes = token_hashes(flat)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     # word 3-grams over the concatenated ads; a text of 1-3 words is one "shingle": its first word
     combined = np.zeros(max(len(hashes) - 2, 0), dtype=np.uint32)
@@ -131,9 +127,8 @@ def _signatures(tokens: list[list[str]], stems: list[list[str]]) -> list[tuple[n
     values = np.where(np.repeat(long, counts), combined[np.minimum(position, max(len(combined) - 1, 0))]
                       if len(combined) else 0, hashes[position] if len(hashes) else 0).astype(np.uint32)
     shingles, shingle_starts = _unique_per_ad(owner, values, n)
-    stem_lengths = np.fromiter(map(len, stems), dtype=np.int64, count=n)
-    stem_values, stem_starts = _unique_per_ad(np.repeat(np.arange(n), stem_lengths),
-                                              token_hashes(list(chain.from_iterable(stems))), n)
+    stem_values, stem_starts = _unique_per_ad(np.repeat(np.arange(n), lengths),
+                                              token_hashes([t[:stem_length] for t in flat]), n)
     a, b = _template().permutations
     permuted = _fmix32(shingles).reshape(-1, 1) * a + b
     filled = shingle_starts[1:] > shingle_starts[:-1]
