@@ -138,6 +138,7 @@ def is_talent_pool(title: str | None) -> bool:
     return bool(title and _TALENT_POOL.search(" ".join(words(title))))
 
 
+@lru_cache(maxsize=4096)
 def place_key(city: str | None) -> str | None:
     """A city name folded for comparison (``"Liège"`` -> ``"liege"``)."""
     if not city:

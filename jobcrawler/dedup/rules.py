@@ -100,13 +100,13 @@ def view(job_id: int, *, source: str = "", title: str | None = None, employer: s
 def views(ads: list[dict[str, Any]]) -> list[AdView]:
     """The views of many ads (each a mapping of :func:`view`'s arguments), their signatures
     computed together (:func:`signature.signatures`: the same values, a few numpy passes)."""
-    out, tokens = [], []
-    for fields in ads:
-        ad, words = _parts(**fields)
-        out.append(ad)
-        tokens.append(words)
-    for ad, (shingles, n_shingles, stems) in zip(out, sig.signatures(tokens, k.STEM_LENGTH), strict=True):
-        ad.shingles, ad.n_shingles, ad.stems, ad.n_stems = shingles, n_shingles, stems, len(stems)
+    out = []
+    for start in range(0, len(ads), sig.BATCH):  # the words of one batch at a time are kept
+        parts = [_parts(**fields) for fields in ads[start:start + sig.BATCH]]
+        signatures = sig.signatures([words for _ad, words in parts], k.STEM_LENGTH)
+        for (ad, _words), (shingles, n_shingles, stems) in zip(parts, signatures, strict=True):
+            ad.shingles, ad.n_shingles, ad.stems, ad.n_stems = shingles, n_shingles, stems, len(stems)
+            out.append(ad)
     return out
 
 
