@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from jobcrawler.dedup import store as store_module
 from jobcrawler.dedup.store import cluster_ads
 from jobcrawler.ops.cli import main
 from jobcrawler.storage.db import open_database, session_factory
@@ -216,3 +217,38 @@ def test_a_rewrite_joins_no_cluster_through_a_copy_that_lacks_the_figures(db_url
     found = clusters(engine)
     assert found[("careers", "c1")] == found[("board", "b1")]
     assert found[("agency", "a1")] != found[("careers", "c1")]
+
+
+def test_a_crowded_band_takes_no_more_ads(db_url: str, monkeypatch) -> None:
+    """Boilerplate shared by many unrelated ads (here: one text at six employers) fills the same
+    LSH bands; beyond MAX_PER_BAND ads a band is neither searched nor stored under."""
+    monkeypatch.setattr(store_module, "MAX_PER_BAND", 2)
+    engine = open_database(db_url)
+    store(engine, [item(f"site{i}", f"x{i}", title=f"Functie {i}", employer=f"Werkgever {i} NV",
+                        locations=[{"city": city, "country_code": "BE"}])
+                   for i, city in enumerate(("Geel", "Mol", "Lier", "Aalst", "Gent", "Ieper"))])
+    cluster_ads(engine)
+    with session_factory(engine)() as session:
+        largest = session.scalar(select(func.count()).select_from(DedupKey).group_by(DedupKey.key)
+                                 .order_by(func.count().desc()).limit(1))
+    assert largest == 3  # two, then the third that found it crowded; not six
+
+
+def test_the_latest_views_stay_cached(db_url: str, monkeypatch) -> None:
+    """The cache of candidate views is bounded: past CACHE_LIMIT the oldest go, the latest stay
+    (a repost or copy is most often of a recent ad)."""
+    monkeypatch.setattr(store_module, "CACHE_LIMIT", 4)
+    engine = open_database(db_url)
+    store(engine, [item("careers", f"c{i}", title=f"Functie {i}", description_text=f"Tekst {i}.")
+                   for i in range(9)])
+    with session_factory(engine)() as session:
+        ids = sorted(session.scalars(select(Job.id)))
+    matcher = None
+    for chunk in (ids[:3], ids[3:6], ids[6:]):
+        with session_factory(engine).begin() as session:
+            matcher = matcher or store_module._Matcher(session, store_module.DedupResult())
+            matcher.session = session
+            matcher.run_chunk(chunk)
+    assert len(matcher.cache) <= 4 + 3
+    assert set(ids[4:]) <= matcher.cache.keys()  # half the limit kept from before the last chunk
+    assert not set(ids[:4]) & matcher.cache.keys()
