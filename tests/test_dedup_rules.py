@@ -9,7 +9,16 @@ import pytest
 
 from jobcrawler.dedup import keys as k
 from jobcrawler.dedup import signature as sig
-from jobcrawler.dedup.rules import best_link, conflict, link, never_link, timing, view
+from jobcrawler.dedup.rules import (
+    best_link,
+    conflict,
+    link,
+    never_link,
+    timing,
+    view,
+    weak_keys,
+    weak_lookup_keys,
+)
 
 TEXT = ("Flemish Data Works bouwt dataplatformen voor de Vlaamse zorgsector. Minimum 3 jaar ervaring "
         "met Python en SQL. Je spreekt vloeiend Nederlands en Engels; Frans is een pluspunt. Een vast "
@@ -301,3 +310,15 @@ def test_signatures_of_many_ads_are_those_of_each(lengths):
         assert np.array_equal(signature, sig.minhash(shingles))
         assert n_shingles == len(shingles)
         assert np.array_equal(stem_hashes, np.unique(sig.token_hashes(stem_words)))
+
+
+def test_an_ad_with_a_city_looks_its_title_up_in_that_place_only():
+    """Registered under title+place and the title alone; looked up under title+city, title+province
+    (ads naming only the province) and title without a place, never the title in every city."""
+    gent, province_only, nowhere = ad(1), ad(2, city=None), ad(3, city=None, province=None)
+    title = sig.text_key("title", "data engineer")
+    assert title in weak_keys(gent) and title not in weak_lookup_keys(gent)
+    looked_up = set(weak_lookup_keys(gent))
+    assert set(weak_keys(province_only)) & looked_up and set(weak_keys(nowhere)) & looked_up
+    assert title in weak_lookup_keys(province_only) and title in weak_lookup_keys(nowhere)
+    assert not set(weak_keys(ad(4, city="Mol", province="BE-VAN"))) & looked_up
