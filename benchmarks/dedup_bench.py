@@ -104,6 +104,15 @@ def score(db: str, truth: list[dict]) -> dict:
 
 
 def _peak_rss_mb() -> int:
+    """This process's peak resident memory: VmHWM on Linux (getrusage's maxrss keeps the parent's
+    peak across fork and exec, so a process started by one holding 50,000 ads would report it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
