@@ -124,7 +124,7 @@ def title_similarity(a: str, b: str) -> float:
     return len(ga & gb) / len(ga | gb)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _trigrams(key: str) -> frozenset[str]:
     grams: set[str] = set()
     for word in key.split():

@@ -42,7 +42,7 @@ from jobcrawler.storage.models import Cluster, DedupAd, DedupKey, Job, Run, RunS
 logger = logging.getLogger(__name__)
 
 #: Ads matched per transaction.
-CHUNK = 5000
+CHUNK = 2000
 #: At most this many ads are taken from one key (the latest): a key shared by hundreds of ads
 #: (a common title in a big city) says little, and comparing them all would cost the most.
 MAX_PER_KEY = 100
@@ -52,7 +52,7 @@ MAX_PER_KEY = 100
 MAX_PER_BAND = 20
 #: Candidate views kept between chunks (about 2 KB each): beyond this many the oldest go (the
 #: memory of a run that clusters 50,000 new ads stays bounded; a view not kept is read again).
-CACHE_LIMIT = 20_000
+CACHE_LIMIT = 10_000
 #: Rows per IN (...) list, under SQLite's and psycopg's parameter limits.
 IN_BATCH = 5000
 
