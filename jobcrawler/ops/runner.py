@@ -210,6 +210,8 @@ def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str) ->
 
 def _end(run: _Run) -> RunResult:
     results = run.results
+    logger.info("Run %d: every site's crawl has ended (%d sites); recording the run",
+                run.run_id, len(results))
     if run.started and run.settings.getbool("JOBCRAWLER_DEDUP", True):
         _cluster(run.engine, run.run_id, results)
     failed = [r.site for r in results if r.status in ("failed", "locked")]
@@ -220,6 +222,8 @@ def _end(run: _Run) -> RunResult:
     except SQLAlchemyError as exc:  # left "running": the next run marks it interrupted
         record_error = f"the end of run {run.run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
+    else:
+        logger.info("Run %d recorded", run.run_id)
     return RunResult(run_id=run.run_id, sites=results, record_error=record_error)
 
 
