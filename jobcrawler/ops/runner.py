@@ -22,7 +22,7 @@ from jobcrawler.monitors import site_errors, stat_sum
 from jobcrawler.ops.command import EXIT_LOCKED, EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
-from jobcrawler.storage.lifecycle import end_run, start_run
+from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, end_run, start_run
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -247,7 +247,7 @@ def _site_done(_: Any, crawler: Crawler, result: SiteResult, jobdir: Path | None
         shutil.rmtree(jobdir, ignore_errors=True)
     if stats.get("jobcrawler/locked"):
         result.status = "locked"
-        result.problems.append("another process is crawling this site: not crawled")
+        result.problems.append(LOCKED_PROBLEM)
         return
     if problems is None:  # the run record never finished: the crawl itself broke
         result.problems.append("the crawl did not finish")

@@ -175,6 +175,26 @@ def open_site(engine: Engine, source: str, spider: str, run_id: int) -> SiteCraw
     return crawl
 
 
+#: The problem of a site not crawled because another process holds its lock.
+LOCKED_PROBLEM = "another process is crawling this site: not crawled"
+
+
+def record_locked(engine: Engine, source: str, spider: str, run_id: int) -> None:
+    """Record in run ``run_id`` that ``source`` was not crawled: another process holds its lock.
+
+    The row (status ``locked``) is what a coordinator that only reads the database (Scrapyd jobs)
+    learns it from; one is there already when the site's job ran before in this run.
+    """
+    now = utcnow()
+    with session_factory(engine).begin() as session:
+        exists = session.scalar(select(RunSite.id).where(RunSite.run_id == run_id,
+                                                         RunSite.source == source))
+        if exists is None:
+            session.add(RunSite(run_id=run_id, source=source, spider=spider, started_at=now,
+                                finished_at=now, status="locked", finish_reason="locked",
+                                problems=[LOCKED_PROBLEM], stats={}))
+
+
 def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
     """The open ads of ``source``, keyed by URL and by ``id:<source_id>``."""
     known: dict[str, KnownAd] = {}
