@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from scrapy.utils.reactor import install_reactor
 
 # The crawl tests run Scrapy in this process (tests/cli.py): the reactor Scrapy expects, installed
 # before anything imports twisted.internet.reactor.
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+
+# Property tests (tests/test_properties.py, tests/test_scan.py): 50 examples each in the default
+# run; ``pytest --hypothesis-profile=soak`` tries 1,000 (a few minutes).
+settings.register_profile("quick", max_examples=50)
+settings.register_profile("soak", max_examples=1000)
+settings.load_profile("quick")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -39,13 +39,13 @@ IDS = ["parse_date", "is_asap", "parse_locations", "parse_salary", "contract_typ
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=IDS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.one_of(TEXT, JOBBY))
 def test_normalisers_never_raise(function, text):
     function(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(raw=st.dictionaries(
     st.sampled_from(["title", "description_html", "description_text", *RAW_FIELDS]),
     st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), TEXT, st.lists(TEXT, max_size=3),
@@ -58,7 +58,7 @@ def test_normalize_item_accepts_any_raw_values(raw):
     assert isinstance(values["languages_required"], list)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(data=st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), TEXT),
                          lambda children: st.one_of(st.lists(children, max_size=4),
                                                     st.dictionaries(st.sampled_from(
