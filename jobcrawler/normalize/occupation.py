@@ -309,6 +309,8 @@ def _classify_title(title: str) -> tuple[float, str] | None:
         found = _match(part)
         if found and (best is None or found[0] > best[0]):
             best = found
+            if best[0] >= 1.0:  # a whole label: no later part can score more
+                break
     return best
 
 
