@@ -106,6 +106,8 @@ RANKED = [
     ("fr", "Responsable logistique (H/F)", "1324"),
     ("fr", "Ouvrier polyvalent en boulangerie", "7512"),
     ("fr", "Aide-ménager(ère) titres-services", "9111"),
+    ("fr", "Conseiller/Conseillère en insertion professionnelle (H/F)", "2635"),  # ESCO: counselling
+    ("de", "Kaufmann/Kauffrau für Büromanagement (m/w/d)", "4110"),
     ("de", "Servicekraft Gastronomie (m/w/d)", "5131"),
     ("de", "Lagermitarbeiter Hochregallager (m/w/d)", "9333"),
     ("en", "Chemical Process Operator", "8131"),
@@ -158,6 +160,17 @@ def test_no_occupation_is_null(title: str | None) -> None:
     ("Bürokaufmann/-frau", ["burokaufmann"]),
     ("Chauffeur C/CE (M/V/X)", ["chauffeur c", "ce"]),
     ("Junior Data Analyst | Brussels | Hybrid", ["data analyst", "brussels", "hybrid"]),
+    # a slash between the two genders of a word is one reading (the words after the slash, as lists
+    # of national titles write them); between two things, two parts
+    ("Kaufmann/Kauffrau für Büromanagement (m/w/d)", ["kauffrau fur buromanagement"]),
+    ("Leraar/lerares lager onderwijs", ["lerares lager onderwijs"]),
+    ("Conseiller/Conseillère en insertion professionnelle", ["conseillere en insertion professionnelle"]),
+    ("Staatlich geprüfter Techniker/Staatlich geprüfte Technikerin Maschinentechnik",
+     ["staatlich geprufte technikerin maschinentechnik"]),
+    ("Magazijnier / Magazijnierster - Gent", ["magazijnierster", "gent"]),
+    ("Valet/femme de chambre", ["valet", "femme de chambre"]),
+    ("Elektriker/Elektroniker", ["elektriker", "elektroniker"]),
+    ("Lasser TIG/MIG", ["lasser tig", "mig"]),
 ])
 def test_title_parts_drop_gender_markers_seniority_and_contract_words(title: str, parts: list[str]) -> None:
     assert occupation.title_parts(title) == parts

@@ -60,7 +60,7 @@ _GENDER = re.compile(r"[(\[]?\b[mvfhwdx](?:\s*[/|,]\s*[mvfhwdx]){1,3}\b[)\]]?", 
 _GENDER_SUFFIX = re.compile(
     r"\((?:e|ère|ere|euse|se|ve|rice|trice|ne|le|in|innen|a|es|nes)\)|[*:_/]-?inn?(?:en)?\b|"
     r"/-?in\b|(?<=\w)\((?:in|innen)\)|/-(?:frau|mann)\b", re.IGNORECASE)
-_SEPARATORS = re.compile(r"\s[-–—|•·]\s|[/,;:()\[\]{}|•·+]|\s[-–—]|[-–—]\s")
+_SEPARATORS = re.compile(r"\s[-–—|•·]\s|[,;:()\[\]{}|•·+]|\s[-–—]|[-–—]\s")
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -227,8 +227,8 @@ def title_parts(title: str) -> list[str]:
     """The normalised parts of a title that may name the occupation, noise words dropped."""
     title = _GENDER_SUFFIX.sub("", _GENDER.sub(" ", title))
     parts = []
-    for piece in _SEPARATORS.split(title):
-        words = [w for w in normalize_label(piece).split() if w not in _NOISE_WORDS and not w.isdigit()]
+    for half in (half for piece in _SEPARATORS.split(title) for half in _slash_halves(piece)):
+        words = [w for w in half if w not in _NOISE_WORDS and not w.isdigit()]
         while words and words[0] in _SHORT_WORDS:
             words.pop(0)
         while words and words[-1] in _SHORT_WORDS:
@@ -236,6 +236,33 @@ def title_parts(title: str) -> list[str]:
         if words and not all(w in GENERIC_WORDS for w in words):
             parts.append(" ".join(words))
     return parts
+
+
+def _slash_halves(piece: str) -> list[list[str]]:
+    """The normalised words of a piece cut at "/", where the two sides name two things ("Valet/femme
+    de chambre", "C/CE"); where the words before the slash are the other gender of the first words
+    after it, one reading: "Kaufmann/Kauffrau für Marketingkommunikation", "Staatlich geprüfter
+    Techniker/Staatlich geprüfte Technikerin Fachrichtung X", "Leraar/lerares lager onderwijs" ->
+    the words after the slash, with any words before the variant ones."""
+    halves = [normalize_label(half).split() for half in piece.split("/")]
+    out = [halves[0]]
+    for right in halves[1:]:
+        left = out[-1]
+        for size in range(min(len(left), len(right)), 0, -1):
+            if all(_gender_variants(a, b) for a, b in zip(left[-size:], right[:size], strict=True)):
+                out[-1] = left[:-size] + right
+                break
+        else:
+            out.append(right)
+    return out
+
+
+def _gender_variants(a: str, b: str) -> bool:
+    """"kaufmann"/"kauffrau", "magasinier"/"magasiniere", "geprufter"/"geprufte", "kapper"/"kapster"."""
+    if a == b or (a.endswith("mann") and b.endswith("frau") and a[:-4] == b[:-4]):
+        return True
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return common >= 3 and common >= len(a) - 3
 
 
 def _compounds(key: str) -> list[str]:
