@@ -278,6 +278,7 @@ def _compounds(key: str) -> list[str]:
     return [rest + head, rest + "s" + head]
 
 
+@lru_cache(maxsize=65536)
 def _match(key: str) -> tuple[float, str] | None:
     """(score, label key) of the best label for one normalised part: the whole label or its
     compound (score 1), else the best ISCO-08 group among the nearest labels (see ``_rank``)."""
