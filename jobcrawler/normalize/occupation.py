@@ -328,11 +328,6 @@ def _rank(key: str) -> tuple[float, str] | None:
     for isco, found in groups.items():
         found.sort(reverse=True)
         scores[isco] = found[0][0] + GROUP_WEIGHT * sum(f[0] for f in found[1:1 + GROUP_OCCUPATIONS])
-    titled: dict[str, float] = {}  # ranks the groups, leaves their score as it is
-    for cosine, index in tables.group_ngrams.top(key, GROUP_TITLES):
-        isco = tables.group_codes[index]
-        if isco in scores and isco not in titled:
-            titled[isco] = GROUP_TITLE_WEIGHT * cosine
     longest = tables.contained(key)
     if longest is not None:
         isco = tables.occupations[tables.labels[longest][0]][0]
@@ -340,6 +335,13 @@ def _rank(key: str) -> tuple[float, str] | None:
         groups[isco].append((0.0, longest))
     if not scores:
         return None
+    titled: dict[str, float] = {}  # ranks the groups, leaves their score as it is
+    leading = sorted(scores.values(), reverse=True)[:2]
+    if len(leading) == 2 and leading[0] - leading[1] < GROUP_TITLE_WEIGHT:  # else it cannot change
+        for cosine, index in tables.group_ngrams.top(key, GROUP_TITLES):
+            isco = tables.group_codes[index]
+            if isco in scores and isco not in titled:
+                titled[isco] = GROUP_TITLE_WEIGHT * cosine
     isco = min(scores, key=lambda g: (-scores[g] - titled.get(g, 0.0), g))
     return min(scores[isco], MAX_RANKED_SCORE), max(groups[isco])[1]
 
