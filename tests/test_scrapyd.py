@@ -121,8 +121,10 @@ class FakeNode:
     """A Scrapyd node in the test process: a scheduled job runs for ``ticks`` reads of listjobs,
     then writes its site's run_sites row (as the job's extension would) and ends."""
 
-    def __init__(self, engine, run_id: int, ticks: int = 1, hangs: bool = False) -> None:
+    def __init__(self, engine, run_id: int, ticks: int = 1, hangs: bool = False,
+                 locked: bool = False) -> None:
         self.engine, self.run_id, self.ticks, self.hangs = engine, run_id, ticks, hangs
+        self.locked = locked  # the job finds its site locked (the extension records that)
         self.running: dict[str, list] = {}  # job id -> [site, reads left]
         self.scheduled: list[str] = []
         self.cancelled: list[tuple[str, str]] = []
@@ -162,8 +164,12 @@ class FakeNode:
         from datetime import UTC, datetime
 
         from jobcrawler.storage.db import session_factory
+        from jobcrawler.storage.lifecycle import record_locked
         from jobcrawler.storage.models import RunSite
 
+        if self.locked:
+            record_locked(self.engine, site, "jsonld", self.run_id)
+            return
         now = datetime.now(UTC)
         with session_factory(self.engine).begin() as session:
             session.add(RunSite(run_id=self.run_id, source=site, spider="jsonld", started_at=now,
@@ -244,3 +250,32 @@ def test_coordinator_leaves_a_site_another_process_crawls(sqlite_url: str) -> No
     assert locked.status == "locked" and "another process is crawling" in locked.problems[0]
     assert RunResult(run_id, list(coordinator.results.values())).exit_status == EXIT_SITES_FAILED
     assert RunResult(run_id, [locked]).exit_status == EXIT_LOCKED
+
+
+def test_coordinator_reads_a_locked_site_from_its_row(sqlite_url: str) -> None:
+    """With --wait the coordinator schedules a locked site anyway; its job waits, gives up and
+    leaves a ``locked`` row: the site is reported locked, though its lock is free by then."""
+    coordinator, engine, run_id = _coordinator(sqlite_url, lock_wait=5)
+    one, two = FakeNode(engine, run_id, locked=True), FakeNode(engine, run_id, locked=True)
+    coordinator.nodes[0].client, coordinator.nodes[1].client = one, two
+    coordinator.run(SITES[:1])
+    assert one.scheduled + two.scheduled == ["a"]
+    result = coordinator.results["a"]
+    assert (result.status, result.problems) == ("locked", [
+        "another process is crawling this site: not crawled"])
+
+
+def test_a_site_job_needs_no_registry_file(tmp_path: Path) -> None:
+    """A node has no sites.toml: a job of a site whose table holds nothing but its platform
+    (``-a site=NAME`` alone) runs on its arguments, as the coordinator sets it."""
+    from scrapy.utils.test import get_crawler
+
+    from jobcrawler.sites import SiteConfigError
+    from jobcrawler.spiders.vivid import VividResourcingSpider
+
+    missing = {"JOBCRAWLER_SITES": str(tmp_path / "sites.toml")}
+    with pytest.raises(SiteConfigError, match="no site registry"):
+        VividResourcingSpider.from_crawler(get_crawler(VividResourcingSpider, missing), site="vivid")
+    crawler = get_crawler(VividResourcingSpider, {**missing, "JOBCRAWLER_SITE_FROM_ARGS": True})
+    spider = VividResourcingSpider.from_crawler(crawler, site="vivid")
+    assert (spider.site, spider.base_url) == ("vivid", "https://www.vividresourcing.com")
