@@ -10,8 +10,9 @@ only of generic words ("Medewerker") says nothing. Each part is looked up among 
 four languages plus reviewed ad wording (``jobcrawler/data/occupations.tsv``, built by
 ``scripts/build_occupations.py``): a whole label (or its compound: "medewerker klantendienst") scores 1;
 else the nearest labels by character trigrams (TF-IDF cosine) are grouped by ISCO-08 unit group, a group
-scoring its best occupation plus a little for its other near occupations and for the longest label
-inside the part (``_rank``). A place ("Gent") finds nothing sure and loses to the occupation part.
+scoring its best occupation plus a little for its other near occupations, for its own ISCO-08 title
+and for the longest label inside the part (``_rank``). A place ("Gent") finds nothing sure and loses
+to the occupation part.
 When the title gives nothing sure, the first sentences of the description are searched for a label.
 The table and its trigram index load on first use (about 0.3 s + 0.15 s of CPU, numpy).
 """
@@ -38,6 +39,10 @@ GROUP_WEIGHT = 0.1
 GROUP_OCCUPATIONS = 3
 #: Added to the group of the longest label inside the part, times the share of the part it covers.
 CONTAINED_WEIGHT = 0.2
+#: Added to a group among the candidates whose own ISCO-08 title is among the GROUP_TITLES nearest
+#: to the part, times that cosine.
+GROUP_TITLE_WEIGHT = 0.2
+GROUP_TITLES = 3
 #: A ranked (not whole-label) answer scores under a whole label's 1.
 MAX_RANKED_SCORE = 0.99
 #: Trigrams that more labels than this share ("er ", "ur ") are skipped at query time: their weight
@@ -180,16 +185,24 @@ class _Tables:
         #: label key -> (occupation index, rank 0 preferred/1 alternative/2 hidden/3 supplement,
         #: distinct ISCO groups sharing it, languages)
         self.labels: dict[str, tuple[int, int, int, str]] = {}
+        #: titles of the ISCO-08 unit groups ("bedrijfsleiders van restaurants") and their codes
+        group_titles: list[str] = []
+        self.group_codes: list[str] = []
         for line in text.splitlines():
             if line.startswith("L\t"):
                 _, key, occ, rank, groups, langs = line.split("\t")
                 self.labels[key] = (int(occ), int(rank), int(groups), langs)
+            elif line.startswith("G\t"):
+                _, code, title = line.split("\t")
+                self.group_codes.append(code)
+                group_titles.append(title)
             elif line.startswith("O\t"):
                 self.occupations.append(line.split("\t")[2:])
         #: the first words of the labels: where a label may start
         self.first_words = {key.partition(" ")[0] for key in self.labels}
         self.keys = list(self.labels)
         self.ngrams = _NgramIndex(self.keys)
+        self.group_ngrams = _NgramIndex(group_titles)
 
     def contained(self, key: str, strict: bool = False) -> str | None:
         """The longest label made of consecutive words of ``key`` (at most ``MAX_LABEL_WORDS``);
@@ -295,7 +308,10 @@ def _rank(key: str) -> tuple[float, str] | None:
     occupation (its best label) and then by ISCO-08 unit group: a group scores its best occupation
     plus ``GROUP_WEIGHT`` times the next ``GROUP_OCCUPATIONS`` (a national title such as
     "Medewerker in de fruitteelt" sits near several labels of one group rather than on one label),
-    plus ``CONTAINED_WEIGHT`` times the share of the part that the longest label inside it covers.
+    plus ``CONTAINED_WEIGHT`` times the share of the part that the longest label inside it covers; for
+    choosing the group (not in its score) also ``GROUP_TITLE_WEIGHT`` times the cosine of the group's
+    own ISCO-08 title when it is among the ``GROUP_TITLES`` titles nearest to the part ("Bedrijfsleiders
+    van restaurants").
     Returns (score capped under 1, the group's best label)."""
     tables = _tables()
     best_of_occupation: dict[int, tuple[float, str]] = {}
@@ -319,7 +335,14 @@ def _rank(key: str) -> tuple[float, str] | None:
         groups[isco].append((0.0, longest))
     if not scores:
         return None
-    isco = min(scores, key=lambda g: (-scores[g], g))
+    titled: dict[str, float] = {}  # ranks the groups, leaves their score as it is
+    leading = sorted(scores.values(), reverse=True)[:2]
+    if len(leading) == 2 and leading[0] - leading[1] < GROUP_TITLE_WEIGHT:  # else it cannot change
+        for cosine, index in tables.group_ngrams.top(key, GROUP_TITLES):
+            isco = tables.group_codes[index]
+            if isco in scores and isco not in titled:
+                titled[isco] = GROUP_TITLE_WEIGHT * cosine
+    isco = min(scores, key=lambda g: (-scores[g] - titled.get(g, 0.0), g))
     return min(scores[isco], MAX_RANKED_SCORE), max(groups[isco])[1]
 
 
