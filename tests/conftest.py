@@ -40,6 +40,15 @@ def _pg_available() -> str | None:
 
 _PG_REASON = _pg_available()
 
+#: Test files that take longest (wall time: processes started, waits), run first: with pytest-xdist
+#: the other worker meanwhile takes the many short files, and no long file ends the run alone.
+LONG_FIRST = ("test_scrapyd.py", "test_cli_errors.py", "test_reliability.py", "test_cli.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))  # stable: else as found
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
