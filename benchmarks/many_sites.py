@@ -4,7 +4,8 @@ A local server answers for N sites at once, each on its own loopback address (12
 each with a sitemap and ``--ads`` JobPosting pages (the careers-site benchmark's pages). A registry
 of N ``jsonld`` sites is written and ``jobcrawler crawl`` runs it in a subprocess with the politeness
 delays off; the script prints one line per size: wall time, the crawl's peak RSS, ads stored, sites
-ok, and the tracebacks in its output.
+ok, and the tracebacks in its output; then the peak of its memory (sampled each second) in each
+stage of the run: crawling, clustering the new ads, recording the run, printing the summary.
 
 Run: ``python benchmarks/many_sites.py --sizes 100,1000,10000 --ads 5`` from the repository root
 (``--serve N`` only serves N sites and prints their base URLs' address range).
@@ -108,15 +109,54 @@ def crawl(sites_file: Path, db: str, workdir: Path, settings: dict | None = None
         # the project's settings wherever the crawl runs (the registry's folder has no scrapy.cfg)
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "jobcrawler.settings"}
         proc = subprocess.Popen(args, cwd=workdir, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        status, usage, samples = _wait_sampling(proc.pid)
     wall = time.monotonic() - started
     stdout = (workdir / "stdout.txt").read_text()
-    output = stdout + (workdir / "stderr.txt").read_text() + (workdir / "crawl.log").read_text()
+    log = (workdir / "crawl.log").read_text()
+    output = stdout + (workdir / "stderr.txt").read_text() + log
     return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "exit": os.waitstatus_to_exitcode(status),
+            "stages": stage_peaks(samples, log), "samples": samples,
             "tracebacks": output.count("Traceback (most recent call last)"),
             "already_called": output.count("AlreadyCalledError"),
             "sites_ok": sum(1 for line in stdout.splitlines() if line.endswith("  ok")),
             "stdout": stdout}
+
+
+def _wait_sampling(pid: int) -> tuple[int, os.struct_rusage, list[tuple[float, float]]]:
+    """Wait for ``pid``, reading its resident memory (MB) every second: (wall clock, MB) pairs."""
+    samples: list[tuple[float, float]] = []
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage, samples
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+            samples.append((time.time(), rss / 1024))
+        except (OSError, StopIteration):
+            pass
+        time.sleep(1)
+
+
+#: The log lines that end each stage of a run (jobcrawler.ops.runner, jobcrawler.dedup.store).
+STAGE_ENDS = (("crawling", r"INFO: Run \d+: every site's crawl has ended"),
+              ("clustering", r"INFO: Clustered \d+ ad"), ("recording", r"INFO: Run \d+ recorded$"))
+
+
+def stage_peaks(samples: list[tuple[float, float]], log: str) -> dict[str, float]:
+    """The highest sampled memory (MB) in each stage of the run, cut where the log says each ended
+    (``summary``: after the run was recorded, until the process exited)."""
+    ends = []
+    for stage, marker in STAGE_ENDS:
+        line = next((line for line in log.splitlines() if re.search(marker, line)), None)
+        if line is not None:  # "2026-11-25 16:12:32,871 [logger] INFO: ..." in local time
+            when = time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S")) + int(line[20:23]) / 1000
+            ends.append((stage, when))
+    peaks: dict[str, float] = {}
+    for at, mb in samples:
+        stage = next((name for name, end in ends if at <= end), "summary")
+        peaks[stage] = max(peaks.get(stage, 0.0), mb)
+    return peaks
 
 
 def stored_ads(db_path: Path) -> int:
@@ -124,11 +164,16 @@ def stored_ads(db_path: Path) -> int:
         return con.execute("SELECT count(*) FROM jobs").fetchone()[0]
 
 
-def run_size(sites: int, ads: int, at_once: int | None, polite: bool = False) -> dict:
+def run_size(sites: int, ads: int, at_once: int | None, polite: bool = False,
+             extra: dict[str, str] | None = None, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="many-sites-") as tmp, server(sites, ads) as port:
         workdir = Path(tmp)
+        if keep is not None:  # the registry, database, log and output stay there
+            workdir = keep / str(sites)
+            workdir.mkdir(parents=True, exist_ok=True)
         write_registry(workdir / "sites.toml", sites, port)
-        settings = {"JOBCRAWLER_SITES_AT_ONCE": at_once} if at_once else {}
+        settings: dict = {"JOBCRAWLER_SITES_AT_ONCE": at_once} if at_once else {}
+        settings.update(extra or {})
         if polite:  # the shipped delays and AutoThrottle instead of FAST's
             settings.update(DOWNLOAD_DELAY=0.5, AUTOTHROTTLE_ENABLED=True)
         result = crawl(workdir / "sites.toml", f"sqlite:///{workdir / 'bench.db'}", workdir, settings)
@@ -144,18 +189,30 @@ def main() -> None:
     parser.add_argument("--ads", type=int, default=5, help="job pages per site")
     parser.add_argument("--sites-at-once", type=int, help="JOBCRAWLER_SITES_AT_ONCE (default: its default)")
     parser.add_argument("--polite", action="store_true", help="keep the shipped delays (AutoThrottle)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the crawl, e.g. -s JOBCRAWLER_DEDUP=False")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep each size's registry, database and log in DIR/SIZE")
+    parser.add_argument("--rss", metavar="FILE", help="append the memory samples (size, time, MB)")
     parser.add_argument("--serve", type=int, metavar="N", help="only serve N sites (for manual runs)")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.ads, 0)
         return
-    print(f"sites at once: {args.sites_at_once or 'default'}; delays: {'on' if args.polite else 'off'}")
+    print(f"sites at once: {args.sites_at_once or 'default'}; delays: {'on' if args.polite else 'off'}"
+          + "".join(f"; {assignment}" for assignment in args.set))
     print(f"{'sites':>6} {'ads/site':>8} {'wall s':>8} {'peak MB':>8} {'ads stored':>10} "
           f"{'sites ok':>8} {'tracebacks':>10} {'exit':>4}")
     for size in (int(s) for s in args.sizes.split(",")):
-        r = run_size(size, args.ads, args.sites_at_once, args.polite)
+        extra = dict(assignment.split("=", 1) for assignment in args.set)
+        r = run_size(size, args.ads, args.sites_at_once, args.polite, extra, args.keep)
         print(f"{size:>6} {args.ads:>8} {r['wall']:>8.1f} {r['peak_mb']:>8.0f} {r['ads']:>10} "
               f"{r['sites_ok']:>8} {r['tracebacks']:>10} {r['exit']:>4}", flush=True)
+        stages = ", ".join(f"{stage} {mb:.0f}" for stage, mb in r["stages"].items())
+        print(f"{'':>6} peak MB by stage (sampled each second): {stages}", flush=True)
+        if args.rss:
+            with open(args.rss, "a") as out:
+                out.writelines(f"{size}\t{at:.1f}\t{mb:.1f}\n" for at, mb in r["samples"])
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ def clear_caches() -> None:
     text._sanitize_html.cache_clear()
     salary._parse_text.cache_clear()
     occupation._classify_title.cache_clear()
+    occupation._match.cache_clear()
 
 
 def bench(n: int, rounds: int) -> dict:

@@ -117,6 +117,7 @@ class SiteLifecycle:
                     self.stats.set_value("jobcrawler/locked", 1)
                     logger.warning("%s: another process is crawling this site (%s): not crawled",
                                    self.source, lock.description)
+                    self._record_locked(engine)
                     raise CloseSpider("locked") from None
                 from twisted.internet import reactor  # the installed one, never at module level
 
@@ -124,6 +125,17 @@ class SiteLifecycle:
             else:
                 self.lock = lock
                 return
+
+    def _record_locked(self, engine: Engine) -> None:
+        """Within a run (``JOBCRAWLER_RUN_ID``), the site's row says ``locked``: a coordinator of
+        Scrapyd jobs reads it there (a plain ``scrapy crawl`` has no run to record it in)."""
+        if self.run_id is None:
+            return
+        try:
+            lifecycle.record_locked(engine, self.source, self.crawler.spider.name, self.run_id)
+        except Exception as exc:  # the summary still says locked (from the stats)
+            logger.warning("%s: cannot record that the site was locked: %s", self.source,
+                           self.describe(exc))
 
     def database(self) -> SiteCrawl:
         """The site's crawl record, opened on first use (again after a failure), under the site's

@@ -17,6 +17,9 @@ COMMANDS_MODULE = "jobcrawler.commands"
 JOBCRAWLER_DB_URL = None
 # The site registry; None means $JOBCRAWLER_SITES, then sites.toml in the working folder.
 JOBCRAWLER_SITES = None
+# The spider arguments are the site's whole registry table, so -a site=NAME reads no registry
+# (set on the Scrapyd jobs of jobcrawler crawl --scrapyd: their nodes have no registry file).
+JOBCRAWLER_SITE_FROM_ARGS = False
 # Items are written to the database in batches of this size (one statement per batch).
 JOBCRAWLER_STORE_BATCH_SIZE = 500
 # ...or every this many seconds, whichever comes first (a killed crawl loses at most that much).

@@ -9,9 +9,14 @@ attribution: "This service uses the ESCO classification of the European Commissi
   joined by concept URI; occupations that v1.2 no longer has are left out, and v1.2's ISCO group wins.
 - ``jobcrawler/data/occupations_supplement.toml``: hand-reviewed ad wording ESCO lacks (never MELO).
 
-The output has two kinds of rows: ``O`` (index, ISCO-08 code, ESCO occupation id, preferred label in
-en/nl/fr/de) and ``L`` (normalised label, occupation index, rank 0 preferred / 1 alternative /
-2 hidden / 3 supplement, number of distinct ISCO-08 groups that share the label, languages).
+- ``esco-v1.2-occupations/ISCOGroups_{en,nl,fr}.csv`` and ``esco-v1.0.8-occupations-4lang/ISCOGroups_de.csv``:
+  the titles of the ISCO-08 unit groups that have occupations ("Bedrijfsleiders van restaurants").
+
+The output has three kinds of rows: ``O`` (index, ISCO-08 code, ESCO occupation id, preferred label in
+en/nl/fr/de), ``L`` (normalised label, occupation index, rank 0 preferred / 1 alternative /
+2 hidden / 3 supplement, number of distinct ISCO-08 groups that share the label, languages) and ``G``
+(ISCO-08 unit group, normalised title of the group; the ranking adds a little to a group whose own
+title is near the part).
 
 Run: ``python scripts/build_occupations.py`` (``--check`` compares with the committed file instead).
 """
@@ -109,6 +114,19 @@ def build() -> str:
         occ = occupations[uri]
         lines.append("\t".join(["O", str(index[uri]), occ["isco"], uri.removeprefix(URI_PREFIX),
                                 *(occ.get(lang, "") for lang in LANGUAGES)]))
+    group_titles: set[tuple[str, str]] = set()
+    group_sources = [base / "esco-v1.2-occupations" / f"ISCOGroups_{lang}.csv" for lang in ("en", "nl", "fr")]
+    group_sources.append(base / "esco-v1.0.8-occupations-4lang" / "ISCOGroups_de.csv")
+    groups_used = {occ["isco"] for occ in occupations.values()}
+    for path in group_sources:
+        for row in _read(path):
+            if row["code"] in groups_used:
+                for title in (row["preferredLabel"], *row.get("altLabels", "").split("\n")):
+                    key = normalize_label(title)
+                    if len(key) >= MIN_CHARS:
+                        group_titles.add((row["code"], key))
+    for code, key in sorted(group_titles):
+        lines.append("\t".join(["G", code, key]))
     for key in sorted(labels):
         entries = labels[key]
         isco_votes: dict[str, int] = defaultdict(int)

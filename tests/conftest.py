@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from scrapy.utils.reactor import install_reactor
 
 # The crawl tests run Scrapy in this process (tests/cli.py): the reactor Scrapy expects, installed
 # before anything imports twisted.internet.reactor.
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+
+# Property tests (tests/test_properties.py, tests/test_scan.py): 50 examples each in the default
+# run; ``pytest --hypothesis-profile=soak`` tries 1,000 (a few minutes).
+settings.register_profile("quick", max_examples=50)
+settings.register_profile("soak", max_examples=1000)
+settings.load_profile("quick")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -32,6 +39,15 @@ def _pg_available() -> str | None:
 
 
 _PG_REASON = _pg_available()
+
+#: Test files that take longest (wall time: processes started, waits), run first: with pytest-xdist
+#: the other worker meanwhile takes the many short files, and no long file ends the run alone.
+LONG_FIRST = ("test_scrapyd.py", "test_cli_errors.py", "test_reliability.py", "test_cli.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))  # stable: else as found
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,6 +18,8 @@ class Reply:
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0
+    #: Answer only once this event is set (a test opens it when it is ready; at most a minute).
+    gate: threading.Event | None = None
 
 
 class MockServer:
@@ -46,6 +48,8 @@ class MockServer:
                     self.end_headers()
                     return
                 reply = replies[min(len(server.hits[path]), len(replies)) - 1]
+                if reply.gate is not None:
+                    reply.gate.wait(60)
                 if reply.delay:
                     time.sleep(reply.delay)
                 body = reply.body.encode() if isinstance(reply.body, str) else reply.body

@@ -431,26 +431,20 @@ def test_crawl_from_any_folder_with_absolute_paths(tmp_path: Path) -> None:
     assert work != ROOT
 
 
-FAILING_SPIDER = """
-import sys
-from jobcrawler.spiders.vivid import VividResourcingSpider
-def broken(cls, crawler, *args, **kwargs):
-    raise ValueError("the site's spider broke at start")
-VividResourcingSpider.from_crawler = classmethod(broken)
-from jobcrawler.ops.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def test_a_site_that_cannot_start_never_takes_down_the_run(tmp_path: Path) -> None:
+def test_a_site_that_cannot_start_never_takes_down_the_run(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """One site's spider cannot even be created (so its crawler has no stats): the other site is
     crawled, the summary is printed, the run is finished and recorded, the status is 1."""
+    from jobcrawler.spiders.vivid import VividResourcingSpider
+    from tests.cli import run
+
+    def broken(cls, crawler, *args, **kwargs):
+        raise ValueError("the site's spider broke at start")
+
+    monkeypatch.setattr(VividResourcingSpider, "from_crawler", classmethod(broken))
     db = tmp_path / "x.db"
-    result = subprocess.run(
-        [sys.executable, "-c", FAILING_SPIDER, "replay", "vivid", "adecco", "--sites", DEMO_SITES,
-         "--fixtures", str(FIXTURES), "--db", f"sqlite:///{db}"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = run("replay", "vivid", "adecco", "--sites", DEMO_SITES, "--fixtures", str(FIXTURES),
+                 "--db", f"sqlite:///{db}", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "vivid: could not run: the site's spider broke at start" in result.stdout

@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import text
 
 from jobcrawler.storage.db import get_engine
 from jobcrawler.storage.lock import LockHeld, RunLock, advisory_key, site_lock
@@ -79,6 +80,9 @@ def test_a_locked_site_is_reported_and_the_others_still_run(sqlite_url: str) -> 
     status = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()[1:3]}
     assert status == {"vivid": "locked", "adecco": "ok"}
     assert {ad["source"] for ad in export(sqlite_url)} == {"adecco"}
+    with get_engine(sqlite_url).connect() as conn:  # what a coordinator of Scrapyd jobs reads
+        rows = dict(conn.execute(text("SELECT source, status FROM run_sites")).all())
+    assert rows == {"vivid": "locked", "adecco": "ok"}
 
 
 def plain_scrapy_crawl(db_url: str) -> dict:

@@ -93,6 +93,52 @@ def test_ad_titles_get_the_isco_group_a_person_gives(lang: str, title: str, code
     assert occupation.THRESHOLD <= result["score"] <= 1
 
 
+# Titles that are no ESCO label as a whole: the best guess (threshold 0) comes from the trigram
+# ranking grouped by ISCO-08 unit group. National-list shapes ("Kapper/Kapster", "Verantwoordelijke X")
+# as ads use them. (lang, title, ISCO-08 group a person gives)
+RANKED = [
+    ("nl", "Sanitair technieker (m/v/x)", "7126"),
+    ("nl", "Elektrotechnisch technicus - Gent", "3113"),
+    ("nl", "Verantwoordelijke logistiek (m/v/x)", "1324"),
+    ("nl", "Kapper/Kapster (m/v/x)", "5141"),
+    ("nl", "Productieoperator voedingsindustrie (m/v/x)", "8160"),
+    ("nl", "Ploegbaas schrijnwerkerij", "3123"),
+    ("fr", "Responsable logistique (H/F)", "1324"),
+    ("fr", "Ouvrier polyvalent en boulangerie", "7512"),
+    ("fr", "Aide-ménager(ère) titres-services", "9111"),
+    ("fr", "Conseiller/Conseillère en insertion professionnelle (H/F)", "2635"),  # ESCO: counselling
+    ("de", "Kaufmann/Kauffrau für Büromanagement (m/w/d)", "4110"),
+    ("de", "Servicekraft Gastronomie (m/w/d)", "5131"),
+    ("de", "Lagermitarbeiter Hochregallager (m/w/d)", "9333"),
+    ("en", "Chemical Process Operator", "8131"),
+    ("en", "Plumbing Technician", "7126"),
+    ("en", "Server (part-time)", "5131"),
+    # ESCO 1.0.8's German has no plain "Busfahrer": the driving instructors' "Busfahrlehrer" is the
+    # nearest label; the group title "Bus- und Straßenbahnfahrer" decides
+    ("de", "Busfahrer (m/w/d)", "8331"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "code"), RANKED)
+def test_titles_without_a_whole_label_get_the_nearest_isco_group(lang: str, title: str, code: str) -> None:
+    guess = occupation.classify(title, lang=lang, threshold=0)
+    assert guess is not None and guess["isco_code"] == code
+
+
+def test_trigram_cosines_are_cosines(monkeypatch: pytest.MonkeyPatch) -> None:
+    tables = occupation._tables()
+    for query in ("server", "kok", "medewerker klantendienst", "préparateur"):
+        found = tables.ngrams.top(occupation.normalize_label(query), 10)
+        assert found and all(0 < cosine <= 1 + 1e-6 for cosine, _ in found)
+        assert [c for c, _ in found] == sorted((c for c, _ in found), reverse=True)
+    # with no trigram skipped a label is its own nearest at cosine 1, also one that repeats a
+    # trigram ("leerverver": "ver" twice; its norm once counted the weight twice, not tf squared)
+    monkeypatch.setattr(occupation, "MAX_DF", 10**9)
+    for label in ("leerverver", "lagermitarbeiter", "preparateur de commandes"):
+        cosine, index = tables.ngrams.top(label, 1)[0]
+        assert tables.keys[index] == label and cosine == pytest.approx(1.0, abs=1e-5)
+
+
 @pytest.mark.parametrize("title", [
     "Open sollicitatie", "Spontane sollicitatie (m/v/x)", "Candidature spontanée",
     "Candidature spontanée - Talent pool", "Talent pool - Operations", "Open application",
@@ -114,6 +160,17 @@ def test_no_occupation_is_null(title: str | None) -> None:
     ("Bürokaufmann/-frau", ["burokaufmann"]),
     ("Chauffeur C/CE (M/V/X)", ["chauffeur c", "ce"]),
     ("Junior Data Analyst | Brussels | Hybrid", ["data analyst", "brussels", "hybrid"]),
+    # a slash between the two genders of a word is one reading (the words after the slash, as lists
+    # of national titles write them); between two things, two parts
+    ("Kaufmann/Kauffrau für Büromanagement (m/w/d)", ["kauffrau fur buromanagement"]),
+    ("Leraar/lerares lager onderwijs", ["lerares lager onderwijs"]),
+    ("Conseiller/Conseillère en insertion professionnelle", ["conseillere en insertion professionnelle"]),
+    ("Staatlich geprüfter Techniker/Staatlich geprüfte Technikerin Maschinentechnik",
+     ["staatlich geprufte technikerin maschinentechnik"]),
+    ("Magazijnier / Magazijnierster - Gent", ["magazijnierster", "gent"]),
+    ("Valet/femme de chambre", ["valet", "femme de chambre"]),
+    ("Elektriker/Elektroniker", ["elektriker", "elektroniker"]),
+    ("Lasser TIG/MIG", ["lasser tig", "mig"]),
 ])
 def test_title_parts_drop_gender_markers_seniority_and_contract_words(title: str, parts: list[str]) -> None:
     assert occupation.title_parts(title) == parts

@@ -99,17 +99,18 @@ job_link_css = "a.job::attr(href)"
 def test_retry_after_is_honoured(tmp_path: Path) -> None:
     listing = '<html><body><a class="job" href="/job/1/">1</a></body></html>'
     routes = {
-        "/jobs/": [Reply(429, "slow down", {"Retry-After": "2"}), Reply(200, listing)],
+        "/jobs/": [Reply(429, "slow down", {"Retry-After": "1"}), Reply(200, listing)],
         "/job/1/": [Reply(503, "busy", {"Retry-After": "1"}), Reply(200, job_page(1))],
-    }
+    }  # whole seconds (RFC 9110 delay-seconds): the shortest wait a server can ask
     with MockServer(routes) as server:
         sites = local_site(tmp_path, server.url)
         db = f"sqlite:///{tmp_path / 'ra.db'}"
         result = run("crawl", "--sites", str(sites), "--db", db, *FAST)
     assert result.returncode == 0, result.stdout + result.stderr
     first, second = server.hits["/jobs/"]
-    assert second - first >= 2.0
-    assert len(server.hits["/job/1/"]) == 2
+    assert second - first >= 1.0
+    first, second = server.hits["/job/1/"]
+    assert second - first >= 1.0
     [ad] = _export(db)
     assert ad["title"] == "Lasser 1" and ad["locations"][0]["city"] == "Gent"
 

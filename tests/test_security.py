@@ -81,11 +81,14 @@ def test_the_sites_own_local_host_is_allowed_but_no_other():
     assert check(mw, "https://unresolvable.example/jobs/") is None  # its download fails instead
 
 
-def test_remote_control_is_off_like_telnet():
+def test_remote_control_is_off_like_telnet(monkeypatch):
     from scrapy.extensions.remote_control import RemoteControl
     from scrapy.extensions.telnet import TelnetConsole
     from scrapy.utils.project import get_project_settings
 
+    # tests run in a bare folder: the project's settings by name (passed only after another test
+    # had left SCRAPY_SETTINGS_MODULE set in the process)
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "jobcrawler.settings")
     crawler = get_crawler(VividResourcingSpider, dict(get_project_settings()))
     crawler._apply_settings()
     assert crawler.get_extension(TelnetConsole) is None

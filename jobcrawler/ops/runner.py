@@ -22,7 +22,7 @@ from jobcrawler.monitors import site_errors, stat_sum
 from jobcrawler.ops.command import EXIT_LOCKED, EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
-from jobcrawler.storage.lifecycle import end_run, start_run
+from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, end_run, start_run
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -210,6 +210,8 @@ def _schedule(run: _Run, runner: CrawlerRunner, sites: list[Site], mode: str) ->
 
 def _end(run: _Run) -> RunResult:
     results = run.results
+    logger.info("Run %d: every site's crawl has ended (%d sites); recording the run",
+                run.run_id, len(results))
     if run.started and run.settings.getbool("JOBCRAWLER_DEDUP", True):
         _cluster(run.engine, run.run_id, results)
     failed = [r.site for r in results if r.status in ("failed", "locked")]
@@ -220,6 +222,8 @@ def _end(run: _Run) -> RunResult:
     except SQLAlchemyError as exc:  # left "running": the next run marks it interrupted
         record_error = f"the end of run {run.run_id} could not be recorded ({type(exc).__name__})"
         logger.error("%s", record_error)
+    else:
+        logger.info("Run %d recorded", run.run_id)
     return RunResult(run_id=run.run_id, sites=results, record_error=record_error)
 
 
@@ -243,7 +247,7 @@ def _site_done(_: Any, crawler: Crawler, result: SiteResult, jobdir: Path | None
         shutil.rmtree(jobdir, ignore_errors=True)
     if stats.get("jobcrawler/locked"):
         result.status = "locked"
-        result.problems.append("another process is crawling this site: not crawled")
+        result.problems.append(LOCKED_PROBLEM)
         return
     if problems is None:  # the run record never finished: the crawl itself broke
         result.problems.append("the crawl did not finish")

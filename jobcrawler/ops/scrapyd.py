@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError
 from jobcrawler.ops.runner import RunResult, SiteResult, _cluster, crawl_settings
 from jobcrawler.storage.db import database_url, open_database, session_factory
-from jobcrawler.storage.lifecycle import end_run, start_run
+from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, end_run, start_run
 from jobcrawler.storage.lock import LockHeld, site_lock
 from jobcrawler.storage.models import RunSite
 
@@ -292,9 +292,12 @@ class Coordinator:
             self.todo.appendleft((job.site, 2, {job.node.url}))
             return False
         result = self.results[job.site.name]
+        if row is not None and row.status == "locked":  # the job found the site locked
+            _mark_locked(result)
+            return True
         if row is not None:
             fill_result(result, row)
-        elif self._locked(job.site.name):  # the job found the site locked and crawled nothing
+        elif self._locked(job.site.name):  # a job of an older jobcrawler: no row when locked
             _mark_locked(result)
             return True
         if not finished:
@@ -329,7 +332,7 @@ class Coordinator:
 
 def _mark_locked(result: SiteResult) -> None:
     result.status = "locked"
-    result.problems.append("another process is crawling this site: not crawled")
+    result.problems.append(LOCKED_PROBLEM)
 
 
 def fill_result(result: SiteResult, row: RunSite) -> None:
@@ -351,7 +354,9 @@ def run_sites_scrapyd(sites: list[Site], urls: list[str], db_url: str | None,
     settings = crawl_settings("crawl", url, extra_settings)
     job_settings = {name: value for name, value in (extra_settings or {}).items()
                     if name not in _LOCAL_ONLY}
-    job_settings.update({"JOBCRAWLER_DB_URL": url, "JOBCRAWLER_RUN_ID": run_id})
+    # the node has no registry file: the job's arguments are the site's whole table
+    job_settings.update({"JOBCRAWLER_DB_URL": url, "JOBCRAWLER_RUN_ID": run_id,
+                         "JOBCRAWLER_SITE_FROM_ARGS": True})
     coordinator = Coordinator(
         engine, run_id, urls, job_settings,
         poll=settings.getfloat("JOBCRAWLER_SCRAPYD_POLL_SECONDS"),

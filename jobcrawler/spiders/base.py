@@ -93,10 +93,12 @@ class JobSpider(scrapy.Spider):
         """``-a site=NAME``: the site's registry table fills in the arguments not given.
 
         A site name that is not in the registry is fine when the other arguments are given
-        (``-a site=test -a board=acme``); alone, it is an error.
+        (``-a site=test -a board=acme``); alone, it is an error, unless
+        ``JOBCRAWLER_SITE_FROM_ARGS`` says the arguments are the site's whole table (a Scrapyd
+        job: its node has no registry file, and a table may hold nothing but the platform).
         """
         site = kwargs.get("site")
-        if site:
+        if site and not crawler.settings.getbool("JOBCRAWLER_SITE_FROM_ARGS"):
             try:  # another site's broken table is no concern of this one
                 registry = _registry(crawler.settings.get("JOBCRAWLER_SITES"))
             except SiteConfigError:

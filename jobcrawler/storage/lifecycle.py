@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.lock import LockHeld, NamedLock, run_lock
@@ -76,17 +76,28 @@ def interrupt_dead_runs(engine: Engine) -> int:
     return mark_interrupted(engine, dead) if dead else 0
 
 
+#: The figures a run's record totals from its sites' rows.
+RUN_TOTALS = ("requests", "items_seen", "new", "updated", "unchanged", "closed", "dropped", "errors")
+
+
 def finish_run(engine: Engine, run_id: int, status: str | None = None,
                message: str | None = None) -> Run:
-    """Close a run: totals from its sites, status ``ok`` unless a site failed (or as given)."""
+    """Close a run: totals from its sites, status ``ok`` unless a site failed (or as given).
+
+    Summed and counted by the database: no site row is loaded, so a run of 10,000 sites (each
+    row holding its crawl's stats) costs no more memory than a run of one.
+    """
     with session_factory(engine).begin() as session:
-        run = session.get_one(Run, run_id)
-        sites = list(session.scalars(select(RunSite).where(RunSite.run_id == run_id)))
-        for name in ("requests", "items_seen", "new", "updated", "unchanged", "closed",
-                     "dropped", "errors"):
-            setattr(run, name, sum(getattr(s, name) for s in sites))
+        of_run = RunSite.run_id == run_id
+        totals = session.execute(select(*(func.coalesce(func.sum(getattr(RunSite, name)), 0)
+                                          for name in RUN_TOTALS)).where(of_run)).one()
         if status is None:
-            status = "ok" if all(s.status in ("ok", "locked") for s in sites) else "failed"
+            failed = session.scalar(select(func.count()).select_from(RunSite)
+                                    .where(of_run, RunSite.status.not_in(("ok", "locked"))))
+            status = "failed" if failed else "ok"
+        run = session.get_one(Run, run_id)
+        for name, total in zip(RUN_TOTALS, totals, strict=True):
+            setattr(run, name, int(total))
         run.status = status
         run.message = message
         run.finished_at = utcnow()
@@ -162,6 +173,26 @@ def open_site(engine: Engine, source: str, spider: str, run_id: int) -> SiteCraw
         session.flush()
         crawl.row_id = row.id
     return crawl
+
+
+#: The problem of a site not crawled because another process holds its lock.
+LOCKED_PROBLEM = "another process is crawling this site: not crawled"
+
+
+def record_locked(engine: Engine, source: str, spider: str, run_id: int) -> None:
+    """Record in run ``run_id`` that ``source`` was not crawled: another process holds its lock.
+
+    The row (status ``locked``) is what a coordinator that only reads the database (Scrapyd jobs)
+    learns it from; one is there already when the site's job ran before in this run.
+    """
+    now = utcnow()
+    with session_factory(engine).begin() as session:
+        exists = session.scalar(select(RunSite.id).where(RunSite.run_id == run_id,
+                                                         RunSite.source == source))
+        if exists is None:
+            session.add(RunSite(run_id=run_id, source=source, spider=spider, started_at=now,
+                                finished_at=now, status="locked", finish_reason="locked",
+                                problems=[LOCKED_PROBLEM], stats={}))
 
 
 def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
