@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import func, select, update
 
 from jobcrawler.dedup import store as store_module
 from jobcrawler.dedup.store import cluster_ads
@@ -252,3 +253,28 @@ def test_the_latest_views_stay_cached(db_url: str, monkeypatch) -> None:
     assert len(matcher.cache) <= 4 + 3
     assert set(ids[4:]) <= matcher.cache.keys()  # half the limit kept from before the last chunk
     assert not set(ids[:4]) & matcher.cache.keys()
+
+
+def test_stored_views_are_the_fresh_ones(db_url: str) -> None:
+    """The views read back for candidates (driver's cursor: SQLite text or psycopg types) compare
+    as the ones computed from the ad."""
+    engine = open_database(db_url)
+    store(engine, [item("careers", "c1", reference="KL-2025-17",
+                        apply_url="https://kempen.test/jobs/4471/apply"), AGENCY_COPY])
+    with session_factory(engine).begin() as session:  # one closed ad: its closing day is read too
+        session.execute(update(Job).where(Job.source_id == "a1")
+                        .values(status="closed", closed_at=T0 + timedelta(days=3)))
+    cluster_ads(engine)
+    with session_factory(engine)() as session:
+        rows = session.execute(select(*store_module._job_columns())).all()
+        fresh = {ad.id: ad for ad in store_module._fresh_views(rows)}
+        stored = store_module._load_views(session, fresh)
+    assert set(stored) == set(fresh)
+    for job_id, ad in fresh.items():
+        again = stored[job_id]
+        for name in ("source", "employer", "agency", "title", "talent_pool", "country", "province",
+                     "city", "contract", "day", "closed_day", "isco", "reference", "urls", "n_shingles",
+                     "n_stems", "numbers", "language", "cluster_id"):
+            assert getattr(again, name) == getattr(ad, name), name
+        assert np.array_equal(again.shingles, ad.shingles) and np.array_equal(again.stems, ad.stems)
+    assert {ad.closed_day for ad in stored.values()} == {None, (T0 + timedelta(days=3)).date()}

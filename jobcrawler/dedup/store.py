@@ -9,12 +9,13 @@ The work and the memory are proportional to the chunk and its candidates, not to
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
@@ -115,34 +116,62 @@ def _fresh_views(rows: list[Any]) -> list[AdView]:
     return ads
 
 
+_VIEW_SQL = ("SELECT j.id, j.source, j.agency, j.ad_language, j.country_code, j.province_code, j.city, "
+             "j.contract_type, j.date_posted, j.first_seen, j.status, j.closed_at, j.cluster_id, "
+             "d.employer_key, d.title_key, d.reference_key, d.url_keys, d.talent_pool, d.shingles, "
+             "d.stems, d.n_shingles, d.n_stems, d.numbers{isco} "
+             "FROM jobs j JOIN dedup_ads d ON d.job_id = j.id WHERE j.id IN ({marks})")
+
+
 def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
-    """Stored views of already clustered ads (signatures from ``dedup_ads``, the rest from jobs)."""
+    """Stored views of already clustered ads (signatures from ``dedup_ads``, the rest from jobs).
+
+    Read with the driver's cursor: SQLAlchemy's processing of each row (dates parsed from SQLite's
+    text, JSON decoded through its type) cost more than building the views. The values come as
+    SQLite's text and numbers or as psycopg's types: :func:`_date` and :func:`_json` take both.
+    """
     from jobcrawler.dedup import keys as k
 
-    isco = _isco_column()
-    columns = [Job.id, Job.source, Job.agency, Job.ad_language, Job.country_code, Job.province_code, Job.city,
-               Job.contract_type, Job.date_posted, Job.first_seen, Job.status, Job.closed_at,
-               Job.cluster_id, DedupAd.employer_key, DedupAd.title_key, DedupAd.reference_key,
-               DedupAd.url_keys, DedupAd.talent_pool, DedupAd.shingles, DedupAd.stems,
-               DedupAd.n_shingles, DedupAd.n_stems, DedupAd.numbers]
-    if isco is not None:
-        columns.append(isco)
+    isco = ", j.isco_code" if _isco_column() is not None else ""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     views: dict[int, AdView] = {}
-    for batch in _batches(sorted(set(ids))):
-        query = select(*columns).join(DedupAd, DedupAd.job_id == Job.id).where(Job.id.in_(batch))
-        for row in session.execute(query):
-            views[row.id] = AdView(
-                id=row.id, source=row.source, employer=row.employer_key, agency=bool(row.agency),
-                title=row.title_key, talent_pool=row.talent_pool, country=row.country_code,
-                province=row.province_code, city=k.place_key(row.city), contract=row.contract_type,
-                day=_day(row.date_posted, row.first_seen),
-                closed_day=_closed_day(row.status, row.closed_at),
-                isco=row[-1] if isco is not None else None, reference=row.reference_key,
-                urls=tuple(row.url_keys or ()), shingles=sig.from_bytes(row.shingles),
-                stems=sig.from_bytes(row.stems), n_shingles=row.n_shingles, n_stems=row.n_stems,
-                numbers=frozenset(row.numbers or ()), language=row.ad_language,
-                cluster_id=row.cluster_id)
+    cursor = connection.connection.cursor()
+    try:
+        for batch in _batches(sorted(set(ids))):
+            cursor.execute(_VIEW_SQL.format(isco=isco, marks=", ".join([mark] * len(batch))), batch)
+            for row in cursor.fetchall():
+                (job_id, source, agency, language, country, province, city, contract, posted,
+                 first_seen, status, closed_at, cluster_id, employer, title, reference, url_keys,
+                 talent_pool, shingles, stems, n_shingles, n_stems, numbers) = row[:23]
+                views[job_id] = AdView(
+                    id=job_id, source=source, employer=employer, agency=bool(agency), title=title,
+                    talent_pool=bool(talent_pool), country=country, province=province,
+                    city=k.place_key(city), contract=contract,
+                    day=_date(posted) if posted is not None else _date(first_seen),
+                    closed_day=_date(closed_at) if status == "closed" else None,
+                    isco=row[23] if isco else None, reference=reference,
+                    urls=tuple(_json(url_keys) or ()), shingles=sig.from_bytes(shingles),
+                    stems=sig.from_bytes(stems), n_shingles=n_shingles, n_stems=n_stems,
+                    numbers=frozenset(_json(numbers) or ()), language=language,
+                    cluster_id=cluster_id)
+    finally:
+        cursor.close()
     return views
+
+
+def _date(value: Any) -> date | None:
+    """A date from SQLite's text (``"2025-12-01"``, ``"2025-12-01 02:00:00.000000"``) or a
+    driver's date or datetime (its own day, as SQLAlchemy's value would give)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def pending_ids(session: Session) -> list[int]:
