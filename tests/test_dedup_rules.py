@@ -98,6 +98,36 @@ def test_url_key(url, expected):
     assert k.url_key(url) == expected
 
 
+def _url_key_by_urlsplit(url: str | None) -> str | None:
+    """url_key as first written: every URL through ``urlsplit``."""
+    from urllib.parse import urlsplit
+
+    if not url or url.startswith("mailto:"):
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/").lower()
+    return f"{host}{path}" if host and k._URL_ID.search(path) else None
+
+
+@pytest.mark.parametrize("url", [
+    "https://job-boards.greenhouse.io/flemishdata/jobs/7000001?gh_src=x",
+    "https://www.Example.BE/Jobs/123456/", "http://example.be/jobs/123456#apply",
+    "https://example.be/jobs/123456?a=1#x?y", "https://example.be/jobs/1234#frag/789",
+    "https://example.be?id=123456", "https://example.be", "https://example.be/",
+    "  https://example.be/jobs/123456  ", "https://user:pw@Example.be:8443/jobs/123456",
+    "https://[::1]/jobs/123456", "HTTPS://EXAMPLE.BE/JOBS/123456", "ftp://example.be/jobs/123456",
+    "https://example.be/jobs/12%203456", "https://example.be/jobs/123\t456",
+    "https://example.be/jobs/12 3456", "https://example.be/jöbs/123456", "https://exämple.be/jobs/123456",
+    "https:///jobs/123456", "https://example.be/jobs/a1b2c3d4-e5f6-0000/apply",
+    "//example.be/jobs/123456", "/jobs/123456", "example.be/jobs/123456",
+    "https://example.be/jobs/123456;param", "https://example.be/a/b/../123456/",
+])
+def test_url_key_of_plain_urls_is_urlsplits(url):
+    """Plain URLs skip urlsplit (a regular expression reads them): the keys are the same."""
+    assert k.url_key(url) == _url_key_by_urlsplit(url)
+
+
 @pytest.mark.parametrize(("reference", "expected"), [
     ("R-10007", "r10007"), ("FDW 101", "fdw101"), ("12", None), ("ABCDE", None), (None, None),
 ])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select, update
 
 from jobcrawler.dedup import store as store_module
@@ -278,3 +280,15 @@ def test_stored_views_are_the_fresh_ones(db_url: str) -> None:
             assert getattr(again, name) == getattr(ad, name), name
         assert np.array_equal(again.shingles, ad.shingles) and np.array_equal(again.stems, ad.stems)
     assert {ad.closed_day for ad in stored.values()} == {None, (T0 + timedelta(days=3)).date()}
+
+
+@pytest.mark.parametrize("value", [
+    "[]", '["7"]', '["32", "404", "5400"]', '[""]', '["", ""]', '["a,b", "c d"]',
+    '["a","b"]', '["a",  "b"]', '[ "a" ]', '["caf\\u00e9", "x"]', '["a\\"b"]', '["a\\\\"]',
+    "null", '["x/1", 2]', b'["a", "b"]', ["already", "decoded"], None,
+])
+def test_stored_string_lists_read_as_json(value):
+    """url_keys and numbers are split directly when json.dumps wrote them plainly: the same lists."""
+    expected = store_module._json(value) or []
+    assert store_module._strings(value) == expected
+    assert store_module._strings(json.dumps(expected)) == expected

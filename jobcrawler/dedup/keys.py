@@ -62,6 +62,9 @@ _GENDER = re.compile(
     r"\(\s*[a-z]+\s*/\s*[a-z]+\s*\)")
 _WORD = re.compile(r"[0-9a-z]+")
 _URL_ID = re.compile(r"\d{3,}|[0-9a-f]{8}-[0-9a-f]{4}")
+#: A plain http(s) URL: a host of letters, digits, dots and hyphens (no user, port or IPv6) and a
+#: path of printable ASCII; what ``urlsplit`` would give of it, without its general parsing.
+_PLAIN_URL = re.compile(r"https?://([0-9A-Za-z.-]+)(/[!$-;=@-Z_a-z~]*)?(?:[?#][!-~]*)?")
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -151,9 +154,15 @@ def url_key(url: str | None) -> str | None:
     slash); None for URLs that name no ad in particular (no number or id in the path)."""
     if not url or url.startswith("mailto:"):
         return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
-    path = parts.path.rstrip("/").lower()
+    url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        host, path = plain.group(1).lower(), plain.group(2) or ""
+    else:
+        parts = urlsplit(url)
+        host, path = parts.hostname or "", parts.path
+    host = host.removeprefix("www.")
+    path = path.rstrip("/").lower()
     if not host or not _URL_ID.search(path):
         return None
     return f"{host}{path}"

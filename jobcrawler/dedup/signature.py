@@ -44,6 +44,39 @@ def token_hashes(tokens: list[str]) -> np.ndarray:
     return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint32, count=len(tokens))
 
 
+#: Words whose hashes are kept (:class:`_WordHashes`); past this many the table starts again.
+WORD_CACHE = 200_000
+
+
+class _WordHashes(dict):
+    """Word -> its CRC-32 in the low 32 bits and that of its first ``stem_length`` characters in
+    the high 32 (the values :func:`token_hashes` gives): ads repeat their words, and a dict look-up
+    costs less than encoding and hashing each word twice. Bounded: emptied when full."""
+
+    def __init__(self, stem_length: int) -> None:
+        super().__init__()
+        self.stem_length = stem_length
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= WORD_CACHE:
+            self.clear()
+        value = zlib.crc32(word.encode()) | zlib.crc32(word[:self.stem_length].encode()) << 32
+        self[word] = value
+        return value
+
+
+@cache
+def _word_hashes(stem_length: int) -> _WordHashes:
+    return _WordHashes(stem_length)
+
+
+def word_and_stem_hashes(tokens: list[str], stem_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_hashes` of ``tokens`` and of the tokens cut to ``stem_length`` characters."""
+    packed = np.fromiter(map(_word_hashes(stem_length).__getitem__, tokens), dtype=np.uint64,
+                         count=len(tokens))
+    return (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32), (packed >> np.uint64(32)).astype(np.uint32)
+
+
 def shingle_hashes(hashes: np.ndarray, size: int = 3) -> np.ndarray:
     """Hashes of the word ``size``-grams, combined from the words' hashes (order matters)."""
     if len(hashes) <= size:
@@ -113,7 +146,7 @@ def _signatures(tokens: list[list[str]], stem_length: int) -> list[tuple[np.ndar
     n = len(tokens)
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     flat = list(chain.from_iterable(tokens))
-    hashes = token_hashes(flat)
+    hashes, stem_hashes = word_and_stem_hashes(flat, stem_length)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     # word 3-grams over the concatenated ads; a text of 1-3 words is one "shingle": its first word
     combined = np.zeros(max(len(hashes) - 2, 0), dtype=np.uint32)
@@ -127,8 +160,7 @@ def _signatures(tokens: list[list[str]], stem_length: int) -> list[tuple[np.ndar
     values = np.where(np.repeat(long, counts), combined[np.minimum(position, max(len(combined) - 1, 0))]
                       if len(combined) else 0, hashes[position] if len(hashes) else 0).astype(np.uint32)
     shingles, shingle_starts = _unique_per_ad(owner, values, n)
-    stem_values, stem_starts = _unique_per_ad(np.repeat(np.arange(n), lengths),
-                                              token_hashes([t[:stem_length] for t in flat]), n)
+    stem_values, stem_starts = _unique_per_ad(np.repeat(np.arange(n), lengths), stem_hashes, n)
     a, b = _template().permutations
     permuted = _fmix32(shingles).reshape(-1, 1) * a + b
     filled = shingle_starts[1:] > shingle_starts[:-1]

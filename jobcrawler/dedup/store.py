@@ -151,9 +151,9 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
                     day=_date(posted) if posted is not None else _date(first_seen),
                     closed_day=_date(closed_at) if status == "closed" else None,
                     isco=row[23] if isco else None, reference=reference,
-                    urls=tuple(_json(url_keys) or ()), shingles=sig.from_bytes(shingles),
+                    urls=tuple(_strings(url_keys)), shingles=sig.from_bytes(shingles),
                     stems=sig.from_bytes(stems), n_shingles=n_shingles, n_stems=n_stems,
-                    numbers=frozenset(_json(numbers) or ()), language=language,
+                    numbers=frozenset(_strings(numbers)), language=language,
                     cluster_id=cluster_id)
     finally:
         cursor.close()
@@ -172,6 +172,20 @@ def _date(value: Any) -> date | None:
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _strings(value: Any) -> list[str]:
+    """A stored JSON list of strings (``url_keys``, ``numbers``) as a list: the text json.dumps
+    writes for strings without escapes (``'["a", "b"]'``) split directly, anything else decoded
+    (json.loads cost more than the rest of reading a view)."""
+    if isinstance(value, str) and "\\" not in value:
+        if value == "[]":
+            return []
+        if value.startswith('["') and value.endswith('"]'):
+            parts = value[2:-2].split('", "')
+            if value.count('"') == 2 * len(parts):  # no other quote: json.dumps' separators
+                return parts
+    return _json(value) or []
 
 
 def pending_ids(session: Session) -> list[int]:
