@@ -292,3 +292,28 @@ def test_stored_string_lists_read_as_json(value):
     expected = store_module._json(value) or []
     assert store_module._strings(value) == expected
     assert store_module._strings(json.dumps(expected)) == expected
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_automatic_collection_is_off_while_matching_and_as_it_was_after(db_url: str, monkeypatch,
+                                                                        enabled: bool) -> None:
+    import gc
+
+    engine = open_database(db_url)
+    store(engine, [item("careers", "c1"), AGENCY_COPY])
+    seen, chunks = [], []
+    run_chunk = store_module._Matcher.run_chunk
+
+    def watched(self, ids):
+        seen.append(gc.isenabled())
+        return run_chunk(self, ids)
+
+    monkeypatch.setattr(store_module._Matcher, "run_chunk", watched)
+    monkeypatch.setattr(store_module, "_collect_chunk", lambda: chunks.append(gc.isenabled()))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        cluster_ads(engine, chunk_size=1)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False, False] and chunks == [False, False]  # each chunk's cycles collected after it

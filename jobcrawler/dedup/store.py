@@ -9,11 +9,13 @@ The work and the memory are proportional to the chunk and its candidates, not to
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -469,6 +471,29 @@ def _cluster_row(cluster_id: int, members: list[Any]) -> dict[str, Any]:
             "last_seen": max(m.last_seen for m in members)}
 
 
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """Python's automatic collections off while ads are matched, back as they were after.
+
+    Matching allocates millions of small objects while thousands of cached views live: the
+    automatic collector went through them all ~90 times in a rebuild of 100,000 ads (15 of its
+    ~85 s of CPU). Views hold no reference cycles (dropped ones are freed at once); the cycles
+    of each chunk (the session's) are collected after it (:func:`_collect_chunk`).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect_chunk() -> None:
+    """Collect what the last chunk left (the young generations: what it allocated and kept)."""
+    gc.collect(1)
+
+
 def cluster_ads(engine: Engine, rebuild: bool = False, run_id: int | None = None,
                 chunk_size: int = CHUNK) -> DedupResult:
     """Cluster the ads not yet clustered or changed since (all of them with ``rebuild``).
@@ -483,12 +508,14 @@ def cluster_ads(engine: Engine, rebuild: bool = False, run_id: int | None = None
             clear(session)
         ids = pending_ids(session)
     matcher = None
-    for chunk in _batches(ids, chunk_size):
-        with factory.begin() as session:
-            if matcher is None:
-                matcher = _Matcher(session, result)
-            matcher.session = session
-            matcher.run_chunk(chunk)
+    with _young_collections_only():
+        for chunk in _batches(ids, chunk_size):
+            with factory.begin() as session:
+                if matcher is None:
+                    matcher = _Matcher(session, result)
+                matcher.session = session
+                matcher.run_chunk(chunk)
+            _collect_chunk()
     with factory.begin() as session:
         touched = matcher.touched if matcher is not None else set()
         if rebuild:
