@@ -280,6 +280,11 @@ def test_stored_views_are_the_fresh_ones(db_url: str) -> None:
             assert getattr(again, name) == getattr(ad, name), name
         assert np.array_equal(again.shingles, ad.shingles) and np.array_equal(again.stems, ad.stems)
     assert {ad.closed_day for ad in stored.values()} == {None, (T0 + timedelta(days=3)).date()}
+    with session_factory(engine)() as session:  # rows the driver wrote read back through the ORM
+        written = {row.job_id: (row.url_keys, row.numbers, row.talent_pool, row.shingles)
+                   for row in session.scalars(select(DedupAd))}
+    assert written == {i: (list(ad.urls), sorted(ad.numbers), ad.talent_pool, ad.shingles.tobytes())
+                       for i, ad in fresh.items()}
 
 
 @pytest.mark.parametrize("value", [

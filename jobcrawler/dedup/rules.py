@@ -193,7 +193,7 @@ def plausible(ad: AdView, others: list[AdView]) -> list[AdView]:
     a short text or in the same place, or the same occupation in another language."""
     if not others or ad.shingles is None:
         return []
-    shingles = np.count_nonzero(np.stack([o.shingles for o in others]) == ad.shingles, axis=1)
+    shingles = np.count_nonzero(np.array([o.shingles for o in others]) == ad.shingles, axis=1)
     n = sig.NUM_PERM
     return [o for o, same in zip(others, shingles.tolist(), strict=True)
             if same >= 0.2 * n or _cheap_link(ad, o) or (same >= 0.1 * n and _stem_jaccard(ad, o) >= 0.3)]

@@ -274,7 +274,7 @@ class _Matcher:
             ad_rows.append(_dedup_row(ad, by_id[ad.id].content_hash, target, found, ad_key_list))
         job_rows = [(ad.cluster_id, ad.id) for ad in ads]  # after merges in the chunk
         if ad_rows:  # the driver's executemany: SQLAlchemy's per-row work cost more than matching
-            session.connection().execute(insert(DedupAd.__table__), ad_rows)
+            _insert_ads(session, ad_rows)
             _executemany(session, "INSERT INTO dedup_keys (key, job_id) VALUES ({}, {})",
                          _in_key_order(key_rows))
             _executemany(session, "UPDATE jobs SET cluster_id = {} WHERE id = {}", job_rows)
@@ -411,6 +411,25 @@ def _executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> Non
         cursor.executemany(sql.format(*[mark] * sql.count("{}")), rows)
     finally:
         cursor.close()
+
+
+#: The JSON columns of ``dedup_ads`` (lists of strings).
+_JSON_COLUMNS = frozenset({"url_keys", "numbers"})
+
+
+def _insert_ads(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``dedup_ads`` rows. On SQLite with the driver's executemany, the JSON columns
+    written as SQLAlchemy writes them (``json.dumps``): its per-row processing cost more than
+    matching; on PostgreSQL through SQLAlchemy (its JSON binding)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(DedupAd.__table__), rows)
+        return
+    columns = list(rows[0])
+    dumps = json.dumps
+    values = [tuple(dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns) for row in rows]
+    sql = f"INSERT INTO dedup_ads ({', '.join(columns)}) VALUES ({', '.join(['{}'] * len(columns))})"
+    _executemany(session, sql, values)
 
 
 def _dedup_row(ad: AdView, content_hash: str, target: AdView | None,
