@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -138,6 +139,7 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
     connection = session.connection()
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     views: dict[int, AdView] = {}
+    frombuffer = np.frombuffer  # as sig.from_bytes, without a call per signature
     cursor = connection.connection.cursor()
     try:
         for batch in _batches(sorted(set(ids))):
@@ -153,8 +155,8 @@ def _load_views(session: Session, ids: Iterable[int]) -> dict[int, AdView]:
                     day=_date(posted) if posted is not None else _date(first_seen),
                     closed_day=_date(closed_at) if status == "closed" else None,
                     isco=row[23] if isco else None, reference=reference,
-                    urls=tuple(_strings(url_keys)), shingles=sig.from_bytes(shingles),
-                    stems=sig.from_bytes(stems), n_shingles=n_shingles, n_stems=n_stems,
+                    urls=tuple(_strings(url_keys)), shingles=frombuffer(shingles, dtype="<u4"),
+                    stems=frombuffer(stems, dtype="<u4"), n_shingles=n_shingles, n_stems=n_stems,
                     numbers=frozenset(_strings(numbers)), language=language,
                     cluster_id=cluster_id)
     finally:
@@ -168,8 +170,14 @@ def _date(value: Any) -> date | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return date.fromisoformat(value[:10])
+        return _iso_day(value[:10])
     return value.date() if isinstance(value, datetime) else value
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(text: str) -> date:
+    """The day of an ISO date (ads share their days: parsed once)."""
+    return date.fromisoformat(text)
 
 
 def _json(value: Any) -> Any:
@@ -300,7 +308,7 @@ class _Matcher:
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         cursor = connection.connection.cursor()
         try:
-            for batch in _batches(sorted(keys)):
+            for batch in _batches(np.sort(np.fromiter(keys, dtype=np.int64, count=len(keys))).tolist()):
                 cursor.execute(f"SELECT key, job_id FROM dedup_keys WHERE key IN ({', '.join([mark] * len(batch))})"
                                " ORDER BY job_id", batch)
                 for key, job_id in cursor.fetchall():
