@@ -41,3 +41,15 @@ def test_release_frees_the_loaded_data() -> None:
         tracemalloc.stop()
     assert loaded > 50 * 2**20
     assert left < loaded * 0.1, (loaded, left)
+
+
+def test_a_big_run_releases_the_normalisers_before_clustering(monkeypatch) -> None:
+    from jobcrawler.ops import runner
+
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "release", lambda: calls.append(1) or 0)
+    small = [runner.SiteResult(site="a", platform="jsonld", new=1500, updated=499)]
+    assert not runner._release_normalizers(small)
+    big = [*small, runner.SiteResult(site="b", platform="jsonld", new=1)]
+    assert runner._release_normalizers(big)
+    assert calls == [1]
