@@ -8,8 +8,13 @@ runs in a fresh process, which prints its resident memory before the stage and i
 (``VmHWM``, reset before the stage; Linux only) and its CPU time:
 
 - ``record``: the run's totals and status (:func:`jobcrawler.storage.lifecycle.finish_run`);
-- ``cluster``: the duplicate clustering of the run's new ads (what ``JOBCRAWLER_DEDUP`` runs);
+- ``cluster``: the duplicate clustering of the run's new ads (what ``JOBCRAWLER_DEDUP`` runs),
+  after the release of the normalisers' data as ``jobcrawler crawl`` does (``--no-release``: without);
 - ``summary``: the summary table and the alert's body for N sites.
+
+With ``--warm N`` each stage's process first normalises N generated ads (``normalize_bench.py``'s),
+so that it holds what a crawl's process holds at its end (the language model, gazetteers, occupation
+tables and the per-text caches: ~380 MB with 10,000), not only the imports.
 
 Minutes instead of the hour a real 10,000-site crawl takes (``many_sites.py``), to find which
 stage costs what. Run: ``python benchmarks/run_end.py --sites 10000`` from the repository root.
@@ -29,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,10 +97,25 @@ def _memory() -> dict[str, int]:
                 if k in ("VmRSS", "VmHWM")}
 
 
-def stage(name: str, db: Path, sites: int) -> str:
+def warm(ads: int) -> None:
+    """Normalise ``ads`` generated ads: the normalisers' data and caches, as after a crawl."""
+    if not ads:
+        return
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from normalize_bench import raw_items
+
+    from jobcrawler.normalize import normalize_item
+
+    now = datetime.now(UTC)
+    for item in raw_items(ads):
+        normalize_item(item, now=now)
+
+
+def stage(name: str, db: Path, sites: int, warm_ads: int = 0, release: bool = True) -> str:
     """Run one stage on ``db`` in this process; its line of figures."""
     for module in ("jobcrawler.dedup.store", "jobcrawler.extensions", "jobcrawler.pipelines"):
         importlib.import_module(module)  # what a crawl process has loaded by its end
+    warm(warm_ads)
     from jobcrawler.ops import notify, run_cmd, runner
     from jobcrawler.storage.db import open_database
     from jobcrawler.storage.lifecycle import finish_run
@@ -108,7 +129,9 @@ def stage(name: str, db: Path, sites: int) -> str:
     started = time.process_time()
     if name == "record":
         finish_run(engine, 2)
-    elif name == "cluster":
+    elif name == "cluster":  # as runner._end does
+        if release:
+            runner._release_normalizers(results)
         runner._cluster(engine, 2, results)
     else:
         result = runner.RunResult(2, results)
@@ -124,23 +147,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=10000, help="sites in the run")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated: " + ", ".join(STAGES))
+    parser.add_argument("--warm", type=int, default=0, metavar="N",
+                        help="normalise N ads first in each stage's process (the crawl's data and caches)")
+    parser.add_argument("--no-release", action="store_true",
+                        help="cluster without releasing the normalisers' data first")
+    parser.add_argument("--keep", type=Path, metavar="DB", help="reuse (or make) the cloned database here")
     parser.add_argument("--stage", help=argparse.SUPPRESS)  # one stage, in a fresh process
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
-        print(stage(args.stage, args.db, args.sites), flush=True)
+        print(stage(args.stage, args.db, args.sites, args.warm, not args.no_release), flush=True)
         return
     with tempfile.TemporaryDirectory(prefix="run-end-") as tmp:
         workdir = Path(tmp)
-        seed_db = seed(workdir)
+        if args.keep is None or not args.keep.exists():
+            pristine = args.keep or workdir / "pristine.db"
+            clone(seed(workdir), args.sites, pristine)
+        else:
+            pristine = args.keep
         print(f"{args.sites} sites, {args.sites * ADS} new ads (cloned from a real crawl of "
-              f"{SEED_SITES} sites)")
+              f"{SEED_SITES} sites); {args.warm} ads normalised first"
+              + ("" if args.no_release else ", their data released before clustering"))
         print(f"{'stage':>8} {'before MB':>10} {'peak MB':>8} {'+MB':>8} {'CPU s':>8}")
         for name in args.stages.split(","):
             db = workdir / "run.db"
-            clone(seed_db, args.sites, db)  # each stage on the run as it stood
+            shutil.copy(pristine, db)  # each stage on the run as it stood
+            extra = [*(["--warm", str(args.warm)] if args.warm else []),
+                     *(["--no-release"] if args.no_release else [])]
             subprocess.run([sys.executable, __file__, "--stage", name, "--db", str(db),
-                            "--sites", str(args.sites)], check=True)
+                            "--sites", str(args.sites), *extra], check=True)
 
 
 if __name__ == "__main__":
