@@ -307,8 +307,8 @@ class SiteLifecycle:
         noted in the run summary, and no longer holding closing back. The trade: a stored ad
         re-listed under a new URL whose page fails that many healthy crawls and one more in a row is
         closed although online (and reopened when its page is read again); the alternative was a
-        site that never closes again. A new URL for every ad at once, or many failing pages, fails
-        the health checks (``JOBCRAWLER_MAX_FAILED_SHARE``) and closes nothing anyway.
+        site that never closes again. Many failing pages at once fail the health checks
+        (``JOBCRAWLER_MAX_FAILED_SHARE``) and close nothing anyway.
 
         The pages are recorded in the site's run record (``jobcrawler/ads/unmatched_keys``, read
         back by :func:`jobcrawler.storage.lifecycle.persistent_failures`) whatever the crawl's

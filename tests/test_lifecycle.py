@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from jobcrawler.storage.db import open_database, session_factory
-from jobcrawler.storage.lifecycle import UNMATCHED_KEYS_STAT, persistent_failures
+from jobcrawler.storage.lifecycle import NOTES_STAT, UNMATCHED_KEYS_STAT, persistent_failures
 from jobcrawler.storage.models import Run, RunSite
 from tests.cli import export as _export
 from tests.cli import run
@@ -349,3 +349,15 @@ def test_persistent_failures_count_the_sites_healthy_crawls(db_url: str) -> None
     assert persistent(3) == set()  # only 2 healthy crawls of acme
     assert persistent(0) == set()
     assert persistent(1, "other") == set()
+
+
+def test_a_scrapyd_sites_notes_come_from_its_run_record() -> None:
+    """Scrapyd's coordinator reads a site's figures from its ``run_sites`` row: the notes too."""
+    from jobcrawler.ops.runner import SiteResult
+    from jobcrawler.ops.scrapyd import fill_result
+
+    note = "1 ad page(s) matching no stored ad failed 4 healthy crawls in a row (...)"
+    result = SiteResult(site="acme", platform="jsonld")
+    fill_result(result, RunSite(requests=3, items_seen=2, new=0, updated=0, unchanged=2, closed=1,
+                                dropped=0, errors=0, problems=[], stats={NOTES_STAT: [note]}))
+    assert result.notes == [note] and result.closed == 1
