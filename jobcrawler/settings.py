@@ -79,7 +79,11 @@ JOBCRAWLER_NOTIFY_ALWAYS = False
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 
+# An ad's way after its spider (jobcrawler/pipelines.py): extraction finished (what the description's
+# "Label: value" lines state and the structured data lacks; an agency naming itself as the employer
+# dropped), then the identity checked, the raw values normalised, the site's countries kept, stored.
 ITEM_PIPELINES = {
+    "jobcrawler.pipelines.ExtractPipeline": 50,
     "jobcrawler.pipelines.ValidatePipeline": 100,
     "jobcrawler.pipelines.NormalizePipeline": 300,
     "jobcrawler.pipelines.ScopePipeline": 400,
