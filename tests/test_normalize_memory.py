@@ -26,6 +26,19 @@ def test_release_empties_the_loaders_and_gives_the_same_results_after() -> None:
     assert normalize_item(RAW, now=NOW) == before  # loaded again on the next ad
 
 
+def test_release_empties_the_shared_text_helpers_too() -> None:
+    """HTML to text and folding moved out of ``normalize/`` (``jobcrawler.text``, shared with
+    extraction): their per-text caches are still the normalisers' to give back."""
+    from jobcrawler import text
+
+    text.html_to_text(RAW["description_html"])
+    text.fold("Sint-Niklaas")
+    cached = (text._html_to_text, text._sanitize_html, text.fold)
+    assert all(function.cache_info().currsize for function in cached)
+    memory.release()
+    assert [function.cache_info().currsize for function in cached] == [0, 0, 0]
+
+
 def test_release_frees_the_loaded_data() -> None:
     """The language model, gazetteer and classifier are tens of MB of Python objects: released,
     tracemalloc sees them go (they would stay if a module kept its own reference)."""
