@@ -71,6 +71,22 @@ def test_wait_gets_the_lock_when_the_other_run_ends(sqlite_url: str) -> None:
         holder.wait()
 
 
+def test_lock_files_are_kept_in_one_folder_beside_the_database(tmp_path) -> None:
+    """A run leaves the database and one folder of lock files beside it, not a file per site: a
+    site's file stays (deleting it could let two processes hold the site), the run's goes."""
+    db = tmp_path / "data" / "ads.db"
+    db.parent.mkdir()
+    result = run("replay", "vivid", "adecco", "--db", f"sqlite:///{db}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in db.parent.iterdir() if "lock" in p.name) == ["ads.db.locks"]
+    assert sorted(p.name for p in (db.parent / "ads.db.locks").iterdir()) == [
+        "site_adecco.lock", "site_vivid.lock"]
+    with RunLock(get_engine(f"sqlite:///{db}")) as lock:  # load-spool's, renormalize's
+        assert lock.description == str(db.parent / "ads.db.locks" / "database.lock")
+        with pytest.raises(LockHeld):
+            RunLock(get_engine(f"sqlite:///{db}")).acquire()
+
+
 def test_a_locked_site_is_reported_and_the_others_still_run(sqlite_url: str) -> None:
     """Last night's crawl of one site still runs (it holds that site's lock): tonight's run
     crawls every other site and reports that one as locked (exit 1, not 4)."""
