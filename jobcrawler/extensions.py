@@ -52,6 +52,7 @@ class SiteLifecycle:
         self.run_id = settings.getint("JOBCRAWLER_RUN_ID") or None
         self.lock_wait = settings.getfloat("JOBCRAWLER_LOCK_WAIT", 0.0)
         self.lock_check = settings.getfloat("JOBCRAWLER_LOCK_CHECK_SECONDS", 60.0)
+        self.persistent_runs = settings.getint("JOBCRAWLER_PERSISTENT_FAILURE_RUNS", 3)
         self.source = ""
         self.crawl: SiteCrawl | None = None
         self.lock: NamedLock | None = None
@@ -66,7 +67,8 @@ class SiteLifecycle:
         self.asked: set[str] = set()
         self.answered: set[str] = set()
         #: URLs of failed ad pages that match no stored ad: a new ad, or a known one stored under
-        #: another URL (its canonical link): which one cannot be told, so nothing unlisted is closed.
+        #: another URL (its canonical link): which one cannot be told, so nothing unlisted is closed
+        #: (unless the page is a persistent failure: :meth:`_unmatched_blocking`).
         self.unmatched: set[str] = set()
         self.problems: list[str] = []
 
@@ -277,9 +279,10 @@ class SiteLifecycle:
         problems = [*self.problems,
                     *health_problems({**stats, "finish_reason": reason}, previous,
                                     self.crawler.settings)]
+        blocking = self._unmatched_blocking(problems)
         outcome = lifecycle.SiteOutcome(
             reason=reason, status="failed" if problems else "ok", problems=problems,
-            complete=not problems and not self.unmatched, listed=self.listed, gone=self.gone,
+            complete=not problems and not blocking, listed=self.listed, gone=self.gone,
             counts={"requests": stats.get("downloader/request_count", 0),
                     "items_seen": stats.get("jobcrawler/store/seen", 0),
                     "new": stats.get("jobcrawler/store/new", 0),
@@ -290,16 +293,65 @@ class SiteLifecycle:
         if problems:
             logger.warning("%s: not a clean crawl, only ads whose page is gone closed: %s",
                            crawl.source, "; ".join(problems))
-        elif self.unmatched:
-            self.stats.set_value("jobcrawler/ads/unmatched_failures", len(self.unmatched))
-            logger.warning("%s: %d failed ad page(s) match no stored ad by URL (new ads, or ads stored "
-                           "under another URL): no unlisted ad closed this time, e.g. %s",
-                           crawl.source, len(self.unmatched), sorted(self.unmatched)[0])
-        closed = lifecycle.finish_site(crawl, outcome, stats)  # and the run, when it is its own
+        # the stats as they are now (with the unmatched pages); finishes the run too, if its own
+        closed = lifecycle.finish_site(crawl, outcome, self.stats.get_stats())
         if closed:
             logger.info("%s: closed %d ad(s) that are gone", crawl.source, closed)
         self.stats.set_value("jobcrawler/closed", closed)
         self.stats.set_value("jobcrawler/problems", problems)
+
+    def _unmatched_blocking(self, problems: list[str]) -> set[str]:
+        """The failed ad pages matching no stored ad that hold closing back this time.
+
+        Such a page may be a stored ad listed under another URL (its canonical link): closing the
+        unlisted ads could close that one while it is online, so they wait. But a page that fails
+        every night (a broken page of the employer's, a permanent 500, a page too large) would then
+        stop the site's closing for good, and ads that are gone would stay open. So a page that
+        failed so in each of the site's last ``JOBCRAWLER_PERSISTENT_FAILURE_RUNS`` healthy crawls
+        is a *persistent failure*: logged and counted (``jobcrawler/ads/persistent_failures``),
+        noted in the run summary, and no longer holding closing back. The trade: a stored ad
+        re-listed under a new URL whose page fails that many healthy crawls and one more in a row is
+        closed although online (and reopened when its page is read again); the alternative was a
+        site that never closes again. Many failing pages at once fail the health checks
+        (``JOBCRAWLER_MAX_FAILED_SHARE``) and close nothing anyway.
+
+        The pages are recorded in the site's run record (``jobcrawler/ads/unmatched_keys``, read
+        back by :func:`jobcrawler.storage.lifecycle.persistent_failures`) whatever the crawl's
+        health; only healthy crawls count. A crawl with problems closes nothing unlisted anyway.
+        """
+        if not self.unmatched:
+            return set()
+        keys = sorted(self.unmatched)
+        self.stats.set_value(lifecycle.UNMATCHED_KEYS_STAT, keys[:lifecycle.UNMATCHED_RECORDED])
+        self.stats.set_value("jobcrawler/ads/unmatched_failures", len(keys))
+        if problems:
+            return set(keys)
+        crawl = self.crawl
+        assert crawl is not None
+        runs = self.persistent_runs
+        persistent = lifecycle.persistent_failures(crawl.engine, crawl.source, crawl.run_id, keys,
+                                                   runs)
+        blocking = self.unmatched - persistent
+        notes: list[str] = []
+        if persistent:
+            self.stats.set_value("jobcrawler/ads/persistent_failures", len(persistent))
+            shown = sorted(persistent)
+            logger.warning("%s: %d failed ad page(s) matching no stored ad failed in each of the "
+                           "last %d healthy crawls too (persistent failures, JOBCRAWLER_PERSISTENT_"
+                           "FAILURE_RUNS): they no longer hold closing back: %s%s", crawl.source,
+                           len(shown), runs, ", ".join(shown[:5]), ", ..." if len(shown) > 5 else "")
+            notes.append(f"{len(shown)} ad page(s) matching no stored ad failed {runs + 1} healthy "
+                         f"crawls in a row (persistent failure, e.g. {shown[0]}): not holding "
+                         "closing back")
+        if blocking:
+            shown = sorted(blocking)
+            logger.warning("%s: %d failed ad page(s) match no stored ad by URL (new ads, or ads stored "
+                           "under another URL): no unlisted ad closed this time, e.g. %s",
+                           crawl.source, len(shown), shown[0])
+            notes.append(f"no unlisted ad closed: {len(shown)} failed ad page(s) match no stored ad "
+                         f"(e.g. {shown[0]})")
+        self.stats.set_value(lifecycle.NOTES_STAT, notes)
+        return blocking
 
 
 def _failure_reason(exc: BaseException) -> str:

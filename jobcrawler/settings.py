@@ -29,6 +29,11 @@ JOBCRAWLER_STORE_FLUSH_SECONDS = 30
 JOBCRAWLER_SPOOL_DIR = os.environ.get("JOBCRAWLER_SPOOL_DIR") or "spool"
 # A clean run that saw fewer ads than this share of the last clean run of the same site closes none.
 JOBCRAWLER_CLOSE_MIN_RATIO = 0.5
+# A listed ad page that failed and matches no stored ad (a new ad, or a stored one listed under
+# another URL) keeps the site from closing its unlisted ads that night, unless it failed so in each
+# of the site's last this many healthy crawls: then it is a persistent failure (logged, counted,
+# noted in the summary) and no longer holds closing back. 0: such a page always holds closing back.
+JOBCRAWLER_PERSISTENT_FAILURE_RUNS = 3
 # Health checks (jobcrawler/monitors.py): a crawl that drops more than this share of its ads...
 JOBCRAWLER_MAX_DROP_RATIO = 0.2
 # ...or could not fetch or store more than this share of the ads its listing named (403, 5xx after

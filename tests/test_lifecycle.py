@@ -7,8 +7,14 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
+from jobcrawler.storage.db import open_database, session_factory
+from jobcrawler.storage.lifecycle import NOTES_STAT, UNMATCHED_KEYS_STAT, persistent_failures
+from jobcrawler.storage.models import Run, RunSite
 from tests.cli import export as _export
 from tests.cli import run
 from tests.mockserver import MockServer, Reply
@@ -209,3 +215,149 @@ def test_a_failed_page_listed_under_another_url_than_the_stored_one_closes_nothi
     assert result.returncode == 0, result.stdout + result.stderr
     assert "match no stored ad by URL" in result.stderr
     assert _export(db, "--status", "closed") == []  # /job/1/ is online; /job/6/ waits a night
+
+
+# --- a page that fails every night (JOBCRAWLER_PERSISTENT_FAILURE_RUNS) ----------------------------
+
+def closed_ads(db: str) -> list[str]:
+    return sorted(ad["url"].rsplit("/", 2)[-2] for ad in _export(db, "--status", "closed"))
+
+
+def last_site_stats(db: str) -> dict:
+    with session_factory(open_database(db))() as session:
+        return session.scalar(select(RunSite.stats).order_by(RunSite.id.desc()).limit(1))
+
+
+def test_a_new_ad_page_failing_every_night_stops_holding_back_closing_after_n_crawls(
+        tmp_path: Path, db_url: str) -> None:
+    """A new ad whose page answers 500 every night, and an ad that is gone. With the default of 3,
+    nights 1-3 close nothing unlisted (the page might be a stored ad under a new URL) and say so in
+    the summary; on night 4 the page has failed in each of the 3 crawls before: it is a persistent
+    failure (logged, counted, noted) and the gone ad is closed; the new ad is never stored."""
+    paths = [f"/job/{i}/" for i in range(6)]
+    routes = {"/jobs/": [listing(paths)], **{p: [Reply(200, job_page(i))] for i, p in enumerate(paths)}}
+    with MockServer(routes) as server:
+        sites = jsonld_site(tmp_path, server.url)
+        assert run("crawl", "--sites", str(sites), "--db", db_url, *FAST).returncode == 0
+        routes["/jobs/"] = [listing([*paths[:5], "/job/broken/"])]  # /job/5/ is gone
+        routes["/job/broken/"] = [Reply(500, "Internal Server Error")]
+        for night in (1, 2, 3):
+            result = run("crawl", "--sites", str(sites), "--db", db_url, *FAST)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert closed_ads(db_url) == [], night
+            assert "no unlisted ad closed: 1 failed ad page(s) match no stored ad" in result.stdout
+            assert last_site_stats(db_url)["jobcrawler/ads/unmatched_keys"] == [
+                f"{server.url}/job/broken/"]
+        fourth = run("crawl", "--sites", str(sites), "--db", db_url, *FAST)
+    assert fourth.returncode == 0, fourth.stdout + fourth.stderr
+    assert closed_ads(db_url) == ["5"]
+    assert "failed 4 healthy crawls in a row (persistent failure, e.g. " in fourth.stdout
+    assert "no unlisted ad closed" not in fourth.stdout
+    assert fourth.stderr.count("persistent failures") == 1
+    stats = last_site_stats(db_url)
+    assert stats["jobcrawler/ads/persistent_failures"] == 1
+    assert stats["jobcrawler/ads/unmatched_failures"] == 1
+    assert len(_export(db_url)) == 5
+
+
+def test_a_different_failing_page_starts_the_count_again(tmp_path: Path) -> None:
+    """With JOBCRAWLER_PERSISTENT_FAILURE_RUNS=1: /job/a/ fails, then /job/b/ instead, then /job/a/
+    again: it did not fail in the crawl just before, so it still holds closing back; the next night
+    it has, and the ad that is gone is closed. Then /job/b/ fails beside it: a fresh failure holds
+    closing back again, whatever the persistent one."""
+    paths = [f"/job/{i}/" for i in range(12)]
+    routes = {"/jobs/": [listing(paths)], **{p: [Reply(200, job_page(i))] for i, p in enumerate(paths)}}
+    routes.update({"/job/a/": [Reply(500, "Error")], "/job/b/": [Reply(500, "Error")]})
+    db = f"sqlite:///{tmp_path / 'reset.db'}"
+    once = ("-s", "JOBCRAWLER_PERSISTENT_FAILURE_RUNS=1")
+    nights = [(["/job/a/"], []), (["/job/b/"], []), (["/job/a/"], []), (["/job/a/"], ["11"]),
+              (["/job/a/", "/job/b/"], ["11"])]  # /job/11/ gone from night 1, /job/10/ on night 5
+    with MockServer(routes) as server:
+        sites = jsonld_site(tmp_path, server.url)
+        assert run("crawl", "--sites", str(sites), "--db", db, *FAST).returncode == 0
+        for night, (failing, closed) in enumerate(nights, 1):
+            routes["/jobs/"] = [listing([*paths[:11 if night < 5 else 10], *failing])]
+            result = run("crawl", "--sites", str(sites), "--db", db, *FAST, *once)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert closed_ads(db) == closed, night
+    assert "1 ad page(s) matching no stored ad failed 2 healthy crawls in a row" in result.stdout
+    assert "no unlisted ad closed: 1 failed ad page(s)" in result.stdout
+
+
+def test_a_failed_page_that_then_succeeds_starts_the_count_again_and_what_the_rule_trades(
+        tmp_path: Path) -> None:
+    """The case the rule guards: the sitemap lists a stored ad (/job/1/) under another URL.
+    With JOBCRAWLER_PERSISTENT_FAILURE_RUNS=1: its page fails (nothing unlisted closed), is read
+    (the gone ad is closed, /job/1/ stays open), fails (nothing closed: the count started again),
+    fails again: a persistent failure, so the gone ad is closed, and so is /job/1/ although online
+    (the trade); the night its page is read again it is reopened."""
+    with MockServer({}) as server:
+        u = server.url
+        routes = server.routes
+        listed = f"{u}/job/1/?from=sitemap"
+        canonical = job_page(1).replace("</head>", f'<link rel="canonical" href="{u}/job/1/"></head>')
+        routes.update({f"/job/{i}/": [Reply(200, job_page(i))] for i in range(2, 10)})
+        locs = [listed, *(f"{u}/job/{i}/" for i in range(2, 10))]
+        sites = jsonld_site(tmp_path, u, start="/sitemap.xml")
+        db = f"sqlite:///{tmp_path / 'trade.db'}"
+        args = ("crawl", "--sites", str(sites), "--db", db, *FAST, "-s", "JOBCRAWLER_INCREMENTAL=0",
+                "-s", "JOBCRAWLER_PERSISTENT_FAILURE_RUNS=1")
+        nights = [  # (the stored ad's page, ads listed, ads closed after the night)
+            (Reply(200, canonical), locs, []),
+            (Reply(500, "Error"), locs[:8], []),  # /job/9/ is gone
+            (Reply(200, canonical), locs[:8], ["9"]),
+            (Reply(500, "Error"), locs[:7], ["9"]),  # /job/8/ is gone
+            (Reply(500, "Error"), locs[:7], ["1", "8", "9"]),
+            (Reply(200, canonical), locs[:7], ["8", "9"]),
+        ]
+        for night, (page, sitemap, closed) in enumerate(nights):
+            routes["/job/1/?from=sitemap"] = [page]
+            routes["/sitemap.xml"] = [sitemap_xml("urlset", sitemap)]
+            result = run(*args)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert closed_ads(db) == closed, night
+    [reopened] = [ad for ad in _export(db) if ad["url"] == f"{u}/job/1/"]
+    assert reopened["status"] == "open"
+
+
+def test_persistent_failures_count_the_sites_healthy_crawls(db_url: str) -> None:
+    """:func:`persistent_failures` on both backends: a key must be recorded in each of the site's
+    last N healthy (``ok``) crawls before this run; a failed crawl (cut: the key never fetched, so
+    not recorded, or recorded) counts neither way, nor do locked and interrupted crawls and other
+    sites; fewer healthy crawls than N, or N = 0, make nothing persistent."""
+    engine = open_database(db_url)
+    key, other = "https://acme.test/job/x", "https://acme.test/job/y"
+    now = datetime.now(UTC)
+    with session_factory(engine).begin() as session:
+        rows = [("acme", "ok", [key]), ("acme", "failed", []), ("acme", "failed", [other]),
+                ("acme", "locked", []), ("acme", "interrupted", []), ("other", "ok", []),
+                ("acme", "ok", [key, other])]
+        for source, status, keys in rows:
+            run = Run(command="crawl", started_at=now, status="ok", sites=[source])
+            session.add(run)
+            session.flush()
+            session.add(RunSite(run_id=run.id, source=source, spider="jsonld", started_at=now,
+                                status=status, stats={UNMATCHED_KEYS_STAT: keys} if keys else {}))
+        session.flush()
+        current = run.id + 1
+
+    def persistent(runs: int, source: str = "acme") -> set[str]:
+        return persistent_failures(engine, source, current, [key, other, "new"], runs)
+
+    assert persistent(1) == {key, other}
+    assert persistent(2) == {key}  # the failed, locked, interrupted and other site's skipped
+    assert persistent(3) == set()  # only 2 healthy crawls of acme
+    assert persistent(0) == set()
+    assert persistent(1, "other") == set()
+
+
+def test_a_scrapyd_sites_notes_come_from_its_run_record() -> None:
+    """Scrapyd's coordinator reads a site's figures from its ``run_sites`` row: the notes too."""
+    from jobcrawler.ops.runner import SiteResult
+    from jobcrawler.ops.scrapyd import fill_result
+
+    note = "1 ad page(s) matching no stored ad failed 4 healthy crawls in a row (...)"
+    result = SiteResult(site="acme", platform="jsonld")
+    fill_result(result, RunSite(requests=3, items_seen=2, new=0, updated=0, unchanged=2, closed=1,
+                                dropped=0, errors=0, problems=[], stats={NOTES_STAT: [note]}))
+    assert result.notes == [note] and result.closed == 1

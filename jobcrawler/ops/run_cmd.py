@@ -99,7 +99,8 @@ def _setting_problem(default: Any, value: str) -> str | None:
 
 
 def print_summary(result: Any) -> None:
-    """One row per site, then each problem found, then the run's verdict."""
+    """One row per site, then each problem found and each note (a site that is fine but closed
+    less, or more, than usual), then the run's verdict."""
     header = ("site", "platform", "requests", "items", "new", "updated", "unchanged", "closed",
               "dropped", "errors", "copies", "seconds", "status")
     rows = [header]
@@ -113,6 +114,8 @@ def print_summary(result: Any) -> None:
     for s in result.sites:
         for problem in s.problems:
             print(f"{s.site}: {problem}")
+        for note in s.notes:
+            print(f"{s.site}: {note}")
     for problem in result.problems:  # beyond one site (a Scrapyd node that stopped answering)
         print(problem)
     if result.record_error:

@@ -22,7 +22,7 @@ from jobcrawler.monitors import site_errors, stat_sum
 from jobcrawler.ops.command import EXIT_LOCKED, EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.replay import INDEX
 from jobcrawler.storage.db import database_url, open_database
-from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, end_run, start_run
+from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, NOTES_STAT, end_run, start_run
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -56,6 +56,8 @@ class SiteResult:
     copies: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    #: what did not fail the crawl but decided what was closed (a persistent failure...)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -244,6 +246,7 @@ def _site_done(_: Any, crawler: Crawler, result: SiteResult, jobdir: Path | None
     result.dropped = stat_sum(stats, "jobcrawler/dropped/")
     result.errors = site_errors(stats)
     result.seconds = stats.get("elapsed_time_seconds", 0.0)
+    result.notes = list(stats.get(NOTES_STAT) or [])
     if jobdir is not None:
         shutil.rmtree(jobdir, ignore_errors=True)
     if stats.get("jobcrawler/locked"):

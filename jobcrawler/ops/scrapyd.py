@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from jobcrawler.ops.command import EXIT_NOTHING_RAN, EXIT_USAGE, CommandError
 from jobcrawler.ops.runner import RunResult, SiteResult, _cluster, crawl_settings
 from jobcrawler.storage.db import database_url, open_database, session_factory
-from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, end_run, start_run
+from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, NOTES_STAT, end_run, start_run
 from jobcrawler.storage.lock import LockHeld, site_lock
 from jobcrawler.storage.models import RunSite
 
@@ -342,6 +342,7 @@ def fill_result(result: SiteResult, row: RunSite) -> None:
     result.closed, result.dropped, result.errors = row.closed, row.dropped, row.errors
     result.seconds = float((row.stats or {}).get("elapsed_time_seconds") or 0.0)
     result.problems = list(row.problems or [])
+    result.notes = list((row.stats or {}).get(NOTES_STAT) or [])
 
 
 def run_sites_scrapyd(sites: list[Site], urls: list[str], db_url: str | None,

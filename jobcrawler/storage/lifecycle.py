@@ -8,6 +8,10 @@ Scrapy.
 The closing rule: an open ad of a site is closed when the site's whole listing was read and the ad
 was not in it (not seen since the crawl started), or when its own page answered 404/410. A crawl
 that did not read its whole listing closes nothing.
+
+A listed ad page that failed and matches no stored ad by URL may be a stored ad listed under another
+URL, so it holds closing back too, unless it is a *persistent failure*: it failed so in each of the
+site's last ``JOBCRAWLER_PERSISTENT_FAILURE_RUNS`` healthy crawls (:func:`persistent_failures`).
 """
 
 from __future__ import annotations
@@ -274,6 +278,44 @@ def last_clean_stats(engine: Engine, source: str, before_run: int) -> dict[str, 
             select(RunSite.stats)
             .where(RunSite.source == source, RunSite.clean.is_(True), RunSite.run_id < before_run)
             .order_by(RunSite.id.desc()).limit(1))
+
+
+#: The stat (a sorted list, recorded in ``run_sites.stats``) of a crawl's failed ad pages that matched
+#: no stored ad: what :func:`persistent_failures` reads back. At most :data:`UNMATCHED_RECORDED` of
+#: them are kept; a key left out of a crawl's list counts as not failed in it (it holds closing back).
+UNMATCHED_KEYS_STAT = "jobcrawler/ads/unmatched_keys"
+UNMATCHED_RECORDED = 100
+#: The stat of a site's notes for the run summary: what did not fail its crawl but decided what was
+#: closed (a list of sentences, beside the ``jobcrawler/problems`` that fail it).
+NOTES_STAT = "jobcrawler/notes"
+
+
+def persistent_failures(engine: Engine, source: str, before_run: int, keys: Iterable[str],
+                        runs: int) -> set[str]:
+    """Those of ``keys`` (this crawl's failed ad pages that match no stored ad) that failed so in
+    each of the last ``runs`` healthy crawls of ``source`` before this run: they no longer hold
+    closing back.
+
+    Healthy crawls (status ``ok``) only: one in which a key did not fail (fetched fine, or not
+    listed) starts its count again. A crawl that failed a health check counts neither way: its
+    pages may have been cut (a budget, a shutdown: never fetched, so recorded as failed) rather
+    than failed; ``locked`` and ``interrupted`` crawls did not judge anything. Fewer than ``runs``
+    healthy crawls, or ``runs`` < 1: none.
+    """
+    wanted = set(keys)
+    if runs < 1 or not wanted:
+        return set()
+    with session_factory(engine)() as session:
+        records = list(session.scalars(
+            select(RunSite.stats)
+            .where(RunSite.source == source, RunSite.status == "ok", RunSite.run_id < before_run)
+            .order_by(RunSite.id.desc()).limit(runs)))
+    if len(records) < runs:
+        return set()
+    for stats in records:
+        failed = (stats or {}).get(UNMATCHED_KEYS_STAT)
+        wanted &= set(failed) if isinstance(failed, list) else set()
+    return wanted
 
 
 @dataclass
