@@ -361,3 +361,103 @@ def test_a_scrapyd_sites_notes_come_from_its_run_record() -> None:
     fill_result(result, RunSite(requests=3, items_seen=2, new=0, updated=0, unchanged=2, closed=1,
                                 dropped=0, errors=0, problems=[], stats={NOTES_STAT: [note]}))
     assert result.notes == [note] and result.closed == 1
+
+
+# --- the same ad linked with other tracking or session parameters each night ---------------------
+
+def jobs_rows(db: str) -> list[tuple[str, str, str, str]]:
+    """(source_id, url, status, first_seen) of every stored ad, by id."""
+    con = sqlite3.connect(db.removeprefix("sqlite:///"))
+    try:
+        return sorted(con.execute("SELECT source_id, url, status, first_seen FROM jobs"))
+    finally:
+        con.close()
+
+
+def test_an_ad_linked_with_other_tracking_or_session_parameters_each_night_stays_one_open_ad(
+        tmp_path: Path) -> None:
+    """The listing links its ads with a different ``utm_``/``fbclid``/session id each night: the
+    pages are requested without them, each ad stays one ad (same id, first seen on night 1), open,
+    not stored anew; an unlisted ad is still closed (the crawl knew every listed ad). A parameter
+    that names the ad (``?id=``) stays: two ads."""
+    nights = [
+        ["/job/1/?utm_source=indeed&utm_medium=cpc", "/job/2/;jsessionid=AAA111", "/job/3/#apply",
+         "/job/q/?id=7&utm_campaign=x", "/job/q/?id=8", "/job/5/"],
+        ["/job/1/?utm_source=linkedin&gclid=Zz9", "/job/2/;jsessionid=BBB222?fbclid=IwAR",
+         "/job/3/?PHPSESSID=f00#top", "/job/q/?utm_campaign=y&id=7", "/job/q/?id=8&sid=s2"],
+    ]
+    pages = {"/job/1/": 1, "/job/2/": 2, "/job/3/": 3, "/job/5/": 5, "/job/q/?id=7": 7,
+             "/job/q/?id=8": 8}
+    routes = {"/jobs/": [listing(nights[0])], **{p: [Reply(200, job_page(n))] for p, n in pages.items()}}
+    for link in (link.partition("#")[0] for night in nights for link in night):  # the site
+        n = next(n for p, n in pages.items() if link.startswith(p.partition("?")[0])  # answers them
+                 and (f"id={n}" in link or "id=" not in p))
+        routes.setdefault(link, [Reply(200, job_page(n))])
+    db = f"sqlite:///{tmp_path / 'tracking.db'}"
+    with MockServer(routes) as server:
+        sites = jsonld_site(tmp_path, server.url)
+        first = run("crawl", "--sites", str(sites), "--db", db, *FAST)
+        assert first.returncode == 0, first.stdout + first.stderr
+        before = jobs_rows(db)
+        routes["/jobs/"] = [listing(nights[1])]  # /job/5/ is gone
+        second = run("crawl", "--sites", str(sites), "--db", db, *FAST,
+                     "-s", "JOBCRAWLER_INCREMENTAL=0")
+        fetched = {path for _, path in server.requests}
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert [row[0] for row in before] == ["/job/1", "/job/2", "/job/3", "/job/5", "/job/q?id=7",
+                                          "/job/q?id=8"]
+    assert not any("utm_" in path or "sessionid" in path.lower() or "clid" in path
+                   for path in fetched)  # requested at the clean URL
+    after = jobs_rows(db)
+    assert [row[0] for row in after] == [row[0] for row in before]  # nothing stored anew
+    assert [(row[0], row[2]) for row in after if row[2] == "closed"] == [("/job/5", "closed")]
+    assert [row[3] for row in after] == [row[3] for row in before]  # first seen on night 1
+    stats = last_site_stats(db)
+    assert stats.get("jobcrawler/store/new", 0) == 0
+
+
+def test_a_page_failing_every_night_under_another_session_id_is_a_persistent_failure(
+        tmp_path: Path) -> None:
+    """A new ad page that fails every night, linked with a new session id each night: it is one
+    page, so with JOBCRAWLER_PERSISTENT_FAILURE_RUNS=1 it stops holding back closing on night 2
+    and the ad that is gone is closed."""
+    paths = [f"/job/{i}/" for i in range(6)]
+    routes = {"/jobs/": [listing(paths)], "/job/broken/": [Reply(500, "Error")],
+              "/job/broken/?PHPSESSID=a1": [Reply(500, "Error")],  # it fails however linked
+              "/job/broken/?sid=b2&utm_source=mail": [Reply(500, "Error")],
+              **{p: [Reply(200, job_page(i))] for i, p in enumerate(paths)}}
+    db = f"sqlite:///{tmp_path / 'session.db'}"
+    once = ("-s", "JOBCRAWLER_PERSISTENT_FAILURE_RUNS=1")
+    with MockServer(routes) as server:
+        sites = jsonld_site(tmp_path, server.url)
+        assert run("crawl", "--sites", str(sites), "--db", db, *FAST).returncode == 0
+        for night, sid in enumerate(["PHPSESSID=a1", "sid=b2&utm_source=mail"], 1):
+            routes["/jobs/"] = [listing([*paths[:5], f"/job/broken/?{sid}"])]  # /job/5/ gone
+            result = run("crawl", "--sites", str(sites), "--db", db, *FAST, *once)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert closed_ads(db) == ([] if night == 1 else ["5"]), night
+        assert last_site_stats(db)["jobcrawler/ads/unmatched_keys"] == [f"{server.url}/job/broken/"]
+
+
+def test_an_ad_stored_under_a_tracking_url_before_is_stored_once_more_and_the_old_row_closed(
+        tmp_path: Path) -> None:
+    """What the README says of ads stored before URLs were cleaned: an id made of a URL with
+    ``utm_`` parameters is not kept open beside the clean one; the ad is stored under its clean id
+    and the old row closed by the first complete crawl (once)."""
+    paths = [f"/job/{i}/" for i in range(3)]
+    routes = {"/jobs/": [listing(paths)], **{p: [Reply(200, job_page(i))] for i, p in enumerate(paths)}}
+    db = f"sqlite:///{tmp_path / 'old.db'}"
+    with MockServer(routes) as server:
+        sites = jsonld_site(tmp_path, server.url)
+        assert run("crawl", "--sites", str(sites), "--db", db, *FAST).returncode == 0
+        con = sqlite3.connect(tmp_path / "old.db")  # as the code before stored it
+        with con:
+            con.execute("UPDATE jobs SET source_id = source_id || '?utm_source=x', "
+                        "url = url || '?utm_source=x' WHERE source_id = '/job/1'")
+        con.close()
+        routes["/jobs/"] = [listing([*paths[:1], "/job/1/?utm_source=x", *paths[2:]])]
+        result = run("crawl", "--sites", str(sites), "--db", db, *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = {row[0]: row[2] for row in jobs_rows(db)}
+    assert rows == {"/job/0": "open", "/job/1": "open", "/job/1?utm_source=x": "closed",
+                    "/job/2": "open"}

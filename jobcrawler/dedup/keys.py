@@ -11,6 +11,8 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from jobcrawler.urls import ad_url
+
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -151,10 +153,13 @@ def place_key(city: str | None) -> str | None:
 
 def url_key(url: str | None) -> str | None:
     """Host and path of a URL that names one ad (lower case, no scheme, query, ``www.`` or trailing
-    slash); None for URLs that name no ad in particular (no number or id in the path)."""
+    slash, or session id in the path: :func:`jobcrawler.urls.ad_url`); None for URLs that name no ad
+    in particular (no number or id in the path)."""
     if not url or url.startswith("mailto:"):
         return None
     url = url.strip()
+    if ";" in url:
+        url = ad_url(url)
     plain = _PLAIN_URL.fullmatch(url)
     if plain is not None:
         host, path = plain.group(1).lower(), plain.group(2) or ""

@@ -20,6 +20,7 @@ import scrapy
 from jobcrawler.items import JobPosting
 from jobcrawler.signals import AD_META, page_failed
 from jobcrawler.sites import Registry, SiteConfigError, read_registry, sites_path
+from jobcrawler.urls import ad_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -116,11 +117,14 @@ class JobSpider(scrapy.Spider):
     @staticmethod
     def ad_meta(key: str, changed_at: datetime | None = None, assume_unchanged: bool = False,
                 **meta: Any) -> dict[str, Any]:
-        """Request meta for the page of one listed ad: ``key`` is its URL or ``id:<source_id>``;
+        """Request meta for the page of one listed ad: ``key`` is its URL (taken in its canonical
+        form, :func:`jobcrawler.urls.ad_url`: no tracking or session parameters) or ``id:<source_id>``;
         ``changed_at`` is when the site says it last changed (sitemap ``lastmod``, posting date);
         ``assume_unchanged`` is for platforms that say nothing. The incremental middleware skips
         a known ad that has not changed; the lifecycle keeps a listed ad open if its page fails.
         """
+        if not key.startswith("id:"):
+            key = ad_url(key)
         ad = {"key": key, "changed_at": changed_at.isoformat() if changed_at else None,
               "assume_unchanged": assume_unchanged}
         return {AD_META: ad, **meta}

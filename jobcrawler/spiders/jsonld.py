@@ -21,6 +21,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from jobcrawler.extract.jsonld import job_postings, microdata_postings, posting_fields
 from jobcrawler.extract.page import page_selector
 from jobcrawler.spiders.base import GONE, JobSpider, changed_time
+from jobcrawler.urls import ad_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -91,6 +92,7 @@ class JsonLdSpider(JobSpider):
                 yield scrapy.Request(loc, callback=self.parse_sitemap,
                                      meta={"sitemap_depth": depth + 1})
             elif self.link_pattern.search(loc):
+                loc = ad_url(loc)  # requested without tracking or session parameters
                 yield scrapy.Request(loc, callback=self.parse_job,
                                      meta=self.ad_meta(loc, changed_time(entry.get("lastmod"))))
 
@@ -116,7 +118,7 @@ class JsonLdSpider(JobSpider):
         seen = set()
         host = urlparse(self.base_url).netloc
         for href in candidates:
-            url = response.urljoin(href)
+            url = ad_url(response.urljoin(href))  # no tracking or session parameters
             if url in seen or urlparse(url).netloc != host or url == response.url:
                 continue
             seen.add(url)
@@ -149,8 +151,10 @@ class JsonLdSpider(JobSpider):
 
     @staticmethod
     def id_from_url(url: str) -> str:
-        """The URL's path (and query) as a stable id when the posting names none."""
-        parsed = urlparse(url)
+        """The URL's path (and query) as a stable id when the posting names none; without the
+        tracking and session parameters that change between visits (:func:`jobcrawler.urls.ad_url`),
+        so the ids of URLs without them are what they always were."""
+        parsed = urlparse(ad_url(url))
         return (parsed.path.rstrip("/") + (f"?{parsed.query}" if parsed.query else "")) or "/"
 
 

@@ -14,6 +14,7 @@ import scrapy
 
 from jobcrawler.extract.page import page_fields
 from jobcrawler.spiders.base import GONE, JobSpider
+from jobcrawler.urls import ad_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -52,7 +53,7 @@ class ListingSpider(JobSpider):
         if not links:
             self.crawler.stats.inc_value("jobcrawler/listing/empty_page")
         for href in links:
-            url = response.urljoin(href)
+            url = ad_url(response.urljoin(href))  # requested without tracking or session parameters
             yield scrapy.Request(url, callback=self.parse_job, meta=self.ad_meta(url))
         next_href = response.css(self.next_page_css).get()
         if next_href and page < self.max_pages:

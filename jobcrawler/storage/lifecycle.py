@@ -29,6 +29,7 @@ from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.lock import LockHeld, NamedLock, run_lock
 from jobcrawler.storage.models import Job, Run, RunSite
 from jobcrawler.storage.upsert import storage_id
+from jobcrawler.urls import ad_url
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +201,15 @@ def record_locked(engine: Engine, source: str, spider: str, run_id: int) -> None
 
 
 def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
-    """The open ads of ``source``, keyed by URL and by ``id:<source_id>``."""
+    """The open ads of ``source``, keyed by URL and by ``id:<source_id>``.
+
+    The URL key is the canonical form the listing's keys have (:func:`jobcrawler.urls.ad_url`: no
+    tracking or session parameters), so an ad linked with another ``utm_`` or session parameter
+    each night is the same known ad. An ad stored before that form existed, with an id made of
+    a URL with such parameters (``/job/12?utm_source=x``: :func:`stale_url_id`), is keyed by its
+    URL as stored only: its page is stored once more under the clean id, and the old row, no
+    longer listed, is closed by the first complete crawl rather than kept open beside it.
+    """
     known: dict[str, KnownAd] = {}
     with session_factory(engine)() as session:
         rows = session.execute(select(Job.source_id, Job.url, Job.raw)
@@ -208,8 +217,16 @@ def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
         for source_id, url, raw in rows:
             ad = KnownAd(source_id, _when((raw or {}).get("crawled_at")))
             known[url] = ad
+            if not stale_url_id(source_id):
+                known[ad_url(url)] = ad
             known[f"id:{source_id}"] = ad
     return known
+
+
+def stale_url_id(source_id: str) -> bool:
+    """True for an id made of a URL's path and query (``JsonLdSpider.id_from_url``) before
+    tracking and session parameters were taken off: ``/job/12?utm_source=x``."""
+    return source_id.startswith("/") and ad_url(source_id) != source_id
 
 
 def _when(value: Any) -> datetime | None:
