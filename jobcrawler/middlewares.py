@@ -21,6 +21,7 @@ from jobcrawler.extensions import SiteLifecycle
 from jobcrawler.items import JobPosting, SeenAd
 from jobcrawler.signals import AD_META
 from jobcrawler.storage.lifecycle import fresh
+from jobcrawler.timestamps import utc_time
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -258,7 +259,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         known = lifecycle.known_ad(key)
         if not self.incremental or known is None or known.fetched_at is None:
             return request
-        changed_at = known.fetched_at if ad.get("assume_unchanged") else _utc(ad.get("changed_at"))
+        changed_at = known.fetched_at if ad.get("assume_unchanged") else utc_time(ad.get("changed_at"))
         if not fresh(known, changed_at, datetime.now(UTC), self.refresh_days):
             return request
         self.crawler.stats.inc_value("jobcrawler/incremental/not_fetched")
@@ -281,11 +282,3 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         return item
 
 
-def _utc(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -89,8 +89,8 @@ SCRAPY_COMPONENTS = ("pipelines.py", "extensions.py", "middlewares.py", "items.p
     (_files("normalize/*.py"), ("scrapy", "jobcrawler.spiders", "jobcrawler.extract",
                                 "jobcrawler.storage", "jobcrawler.ops", "jobcrawler.pipelines")),
     (_files("storage/*.py"), ("scrapy", "jobcrawler.ops")),
-    (_files("text.py", "urls.py"), ("jobcrawler.",)),
-], ids=["spiders", "extract", "scrapy-components", "normalize", "storage", "text-urls"])
+    (_files("text.py", "urls.py", "timestamps.py"), ("jobcrawler.",)),
+], ids=["spiders", "extract", "scrapy-components", "normalize", "storage", "bottom"])
 def test_layers_import_only_downwards(files: list[Path], forbidden: tuple[str, ...]) -> None:
     assert files
     wrong = {f"{path.relative_to(ROOT)}: {module}" for path in files

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from jobcrawler.timestamps import utc_time
+
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _EPOCH_MS = re.compile(r"^\s*(\d{12,13})\s*$")
@@ -223,13 +225,6 @@ def _looks_relative(text: str) -> bool:
 
 
 def parse_datetime_utc(raw: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as an aware UTC datetime (the ``crawled_at`` of an item)."""
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    """An ISO 8601 timestamp as an aware UTC datetime (the ``crawled_at`` of an item):
+    :func:`jobcrawler.timestamps.utc_time`."""
+    return utc_time(raw)

@@ -20,6 +20,7 @@ import scrapy
 from jobcrawler.items import JobPosting
 from jobcrawler.signals import AD_META, page_failed
 from jobcrawler.sites import Registry, SiteConfigError, read_registry, sites_path
+from jobcrawler.timestamps import utc_time
 from jobcrawler.urls import ad_url
 
 if TYPE_CHECKING:
@@ -180,14 +181,11 @@ class JobSpider(scrapy.Spider):
 def changed_time(value: Any) -> datetime | None:
     """When a site says an ad last changed (a sitemap ``lastmod``, a platform's release date), for
     :meth:`JobSpider.ad_meta`: an ISO 8601 date or time, UTC unless it says otherwise; a bare date
-    counts as its last second (changed that day). None when it is not one."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if len(value) <= 10:
+    counts as its last second (changed that day). None when it is not one.
+
+    :func:`jobcrawler.timestamps.utc_time` but for the bare date, on purpose: a ``lastmod`` of
+    "2026-11-25" means changed some time that day, so an ad fetched on it earlier is not fresh."""
+    moment = utc_time(value)
+    if moment is not None and len(value.strip()) <= 10:
         moment = moment.replace(hour=23, minute=59, second=59)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment

@@ -29,6 +29,7 @@ from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.lock import LockHeld, NamedLock, run_lock
 from jobcrawler.storage.models import Job, Run, RunSite
 from jobcrawler.storage.upsert import storage_id
+from jobcrawler.timestamps import utc_time
 from jobcrawler.urls import ad_url
 
 logger = logging.getLogger(__name__)
@@ -215,7 +216,7 @@ def known_ads(engine: Engine, source: str) -> dict[str, KnownAd]:
         rows = session.execute(select(Job.source_id, Job.url, Job.raw)
                                .where(Job.source == source, Job.status == "open"))
         for source_id, url, raw in rows:
-            ad = KnownAd(source_id, _when((raw or {}).get("crawled_at")))
+            ad = KnownAd(source_id, utc_time((raw or {}).get("crawled_at")))
             known[url] = ad
             if not stale_url_id(source_id):
                 known[ad_url(url)] = ad
@@ -227,16 +228,6 @@ def stale_url_id(source_id: str) -> bool:
     """True for an id made of a URL's path and query (``JsonLdSpider.id_from_url``) before
     tracking and session parameters were taken off: ``/job/12?utm_source=x``."""
     return source_id.startswith("/") and ad_url(source_id) != source_id
-
-
-def _when(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def fresh(ad: KnownAd, changed_at: datetime | None, now: datetime, refresh_days: float) -> bool:

@@ -18,6 +18,7 @@ from jobcrawler.items import EXPORT_FIELDS as AD_EXPORT_FIELDS
 from jobcrawler.items import FIELD_COLUMNS, RAW_FIELDS
 from jobcrawler.storage.models import Job
 from jobcrawler.storage.upsert import row_from_item
+from jobcrawler.timestamps import utc_time
 
 #: The lifecycle columns that follow the ad's own fields in the export schema.
 LIFECYCLE_FIELDS = ("first_seen", "last_seen", "status", "closed_at")
@@ -83,21 +84,11 @@ def ad_record(job: Job, canonical_job_id: int | None = None) -> dict[str, Any]:
     return record
 
 
-def _crawl_time(value: Any) -> datetime | None:
-    """An item's ``crawled_at`` (ISO 8601) as a datetime, None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def item_record(item: dict[str, Any]) -> dict[str, Any]:
     """A normalised item (as the pipelines leave it) as an export object, through the same
     columns as a stored ad. A feed knows no database: ``first_seen`` is null, ``last_seen`` is
     the crawl time, ``status`` is open."""
     job = Job(**row_from_item(item))
-    job.last_seen = _crawl_time(item.get("crawled_at"))
+    job.last_seen = utc_time(item.get("crawled_at"))
     job.status = "open"
     return ad_record(job)
