@@ -40,9 +40,14 @@ def _pg_available() -> str | None:
 
 _PG_REASON = _pg_available()
 
-#: Test files that take longest (wall time: processes started, waits), run first: with pytest-xdist
-#: the other worker meanwhile takes the many short files, and no long file ends the run alone.
-LONG_FIRST = ("test_scrapyd.py", "test_cli_errors.py", "test_reliability.py", "test_cli.py")
+#: Test files that take longest (wall time: processes started, waits; measured with one file per
+#: worker, longest first), run first: with pytest-xdist the files are handed out in this order
+#: (``--no-loadscope-reorder`` in pyproject.toml: xdist would otherwise hand out the files with
+#: the most tests first), the short files fill in at the end, and no long file ends the run alone.
+LONG_FIRST = ("test_scrapyd.py", "test_lock.py", "test_reliability.py", "test_lifecycle.py",
+              "test_operations.py", "test_scrapy_way.py", "test_cli_errors.py", "test_readme.py",
+              "test_gazetteer.py", "test_dedup_memory.py", "test_normalize_memory.py", "test_cli.py",
+              "test_dedup_store.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
