@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import ad_text
 import nh3
 
-from jobcrawler.normalize import dates, languages, normalize_item, occupation, places, salary, text
+from jobcrawler import text
+from jobcrawler.normalize import dates, languages, normalize_item, occupation, places, salary
 
 DATES = ["2025-12-{d}", "{d:02d}-12-2025", "{d}/11/2025", "Posted {d} days ago", "{d} dagen geleden",
          "il y a {d} jours", "vor {d} Tagen", "Publié le {d} décembre 2025", "Geplaatst op {d} november 2025",

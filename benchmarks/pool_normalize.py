@@ -57,8 +57,9 @@ class PoolNormalizePipeline:
         self.executor.shutdown()
 
 
-PIPELINES = {"jobcrawler.pipelines.ValidatePipeline": 100, "pool_normalize.PoolNormalizePipeline": 300,
-             "jobcrawler.pipelines.ScopePipeline": 400, "jobcrawler.pipelines.StorePipeline": 800}
+PIPELINES = {"jobcrawler.pipelines.ExtractPipeline": 50, "jobcrawler.pipelines.ValidatePipeline": 100,
+             "pool_normalize.PoolNormalizePipeline": 300, "jobcrawler.pipelines.ScopePipeline": 400,
+             "jobcrawler.pipelines.StorePipeline": 800}
 
 
 def main() -> None:

@@ -131,7 +131,9 @@ def stage(name: str, db: Path, sites: int, warm_ads: int = 0, release: bool = Tr
         finish_run(engine, 2)
     elif name == "cluster":  # as runner._end does
         if release:
-            runner._release_normalizers(results)
+            from jobcrawler import settings  # the default threshold, as a run reads it
+
+            runner._release_normalizers(results, settings.JOBCRAWLER_RELEASE_CACHES_AT)
         runner._cluster(engine, 2, results)
     else:
         result = runner.RunResult(2, results)

@@ -111,6 +111,7 @@ class SiteLifecycle:
         other sites); when another process holds it, the spider closes as ``locked``."""
         lock = site_lock(engine, self.source)
         deadline = time.monotonic() + self.lock_wait
+        waiting = False
         while True:
             try:
                 lock.acquire()
@@ -121,6 +122,10 @@ class SiteLifecycle:
                                    self.source, lock.description)
                     self._record_locked(engine)
                     raise CloseSpider("locked") from None
+                if not waiting:
+                    waiting = True
+                    logger.info("%s: another process is crawling this site (%s): waiting up to %g s "
+                                "for it", self.source, lock.description, self.lock_wait)
                 from twisted.internet import reactor  # the installed one, never at module level
 
                 await maybe_deferred_to_future(task.deferLater(reactor, 0.5, lambda: None))

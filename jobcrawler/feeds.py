@@ -2,9 +2,10 @@
 
 ``FEED_EXPORTERS`` maps ``jsonl``/``jsonlines``, ``json`` and ``csv`` to the exporters below: each
 ad is written as ``jobcrawler export`` writes it (same fields, same order, lists and objects as JSON
-in CSV cells). The stub items of an incremental crawl (:class:`~jobcrawler.items.SeenAd`: an
-unchanged ad, not fetched again) never reach a feed: :class:`FeedAddon` gives every feed
-:class:`AdFilter` unless the feed names its own ``item_filter``.
+in CSV cells; both take the schema from :mod:`jobcrawler.storage.records`). The stub items of an
+incremental crawl (:class:`~jobcrawler.items.SeenAd`: an unchanged ad, not fetched again) never
+reach a feed: :class:`FeedAddon` gives every feed :class:`AdFilter` unless the feed names its own
+``item_filter``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from scrapy.exporters import CsvItemExporter, JsonItemExporter, JsonLinesItemExp
 from scrapy.extensions.feedexport import ItemFilter
 
 from jobcrawler.items import SeenAd
+from jobcrawler.storage.records import EXPORT_FIELDS, item_record
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -45,14 +47,10 @@ class _ExportSchema:
     """Mixin for Scrapy's exporters: the export schema's fields, each item as its export object."""
 
     def __init__(self, file: Any, **kwargs: Any) -> None:
-        from jobcrawler.ops.export import EXPORT_FIELDS
-
         kwargs.setdefault("fields_to_export", list(EXPORT_FIELDS))
         super().__init__(file, **kwargs)  # type: ignore[call-arg]
 
     def export_item(self, item: Any) -> None:
-        from jobcrawler.ops.export import item_record
-
         super().export_item(self.cells(item_record(ItemAdapter(item).asdict())))  # type: ignore[misc]
 
     def cells(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 an ad's fields.
 
 Modelled on schema.org ``JobPosting`` (and Zyte's ``JobPosting`` item): spiders set the identity
-fields and the *raw* fields, exactly as the site states them; ``NormalizePipeline`` fills in the
-normalised twins. Raw values are stored beside normalised ones, so better rules can be re-applied
+fields and the *raw* fields, exactly as the site states them; ``ExtractPipeline`` fills the raw
+fields they left empty from the description's "Label: value" lines; ``NormalizePipeline`` fills in
+the normalised twins. Raw values are stored beside normalised ones, so better rules can be re-applied
 later without crawling again (``jobcrawler renormalize``).
 
 Each field says, once, where it goes (:func:`ad_field`): the ``jobs`` columns it fills, whether it

@@ -1,4 +1,4 @@
-"""Item pipelines, in ``ITEM_PIPELINES`` order: validate -> normalise -> scope -> store.
+"""Item pipelines, in ``ITEM_PIPELINES`` order: extract -> validate -> normalise -> scope -> store.
 
 Every item that does not make it is dropped with a logged reason and a ``jobcrawler/dropped/<reason>``
 stats counter; nothing here ever stops the crawl.
@@ -20,12 +20,13 @@ from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from jobcrawler.extensions import SiteLifecycle
+from jobcrawler.extract.item import complete_item
 from jobcrawler.items import MONITORED_FIELDS, REQUIRED_FIELDS, SeenAd
 from jobcrawler.normalize import normalize_item
-from jobcrawler.normalize.text import writable_value
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.lifecycle import record_seen
 from jobcrawler.storage.upsert import jsonable, row_from_item, upsert_jobs
+from jobcrawler.text import writable_value
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -64,6 +65,18 @@ class _Pipeline:
         adapter = ItemAdapter(item)
         where = adapter.get("url") or adapter.get("source_id") or "?"
         return DropItem(f"{reason}: {detail} ({where})")
+
+
+class ExtractPipeline(_Pipeline):
+    """The last step of extraction (:func:`jobcrawler.extract.item.complete_item`): the raw fields
+    the site's structured data left empty are filled from the description's "Label: value" lines,
+    and an employer that is the agency itself is dropped. First of the pipelines: a title may come
+    from a "Job title:" line, and validation needs one."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, SeenAd):
+            complete_item(ItemAdapter(item))
+        return item
 
 
 class ValidatePipeline(_Pipeline):

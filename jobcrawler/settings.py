@@ -70,6 +70,13 @@ JOBCRAWLER_DISK_QUEUE = True
 # Duplicate clusters: at the end of a crawl/replay run, cluster its new and changed ads
 # (jobcrawler.dedup; `jobcrawler dedup` does the same by hand).
 JOBCRAWLER_DEDUP = True
+# ...and before that clustering, once every site has ended, give back the normalisers' data
+# (language model, gazetteers, occupation tables: ~210 MB after a big crawl; jobcrawler.normalize.memory)
+# when the run stored at least this many new or changed ads: the clustering reuses that memory
+# instead of adding to the crawl's peak. A smaller run keeps it (clustering it costs a few MB; the
+# data takes ~2 s to load again if normalising resumes in the process). 0: always; a number above
+# any run's ads: never.
+JOBCRAWLER_RELEASE_CACHES_AT = 2000
 # Alerts (jobcrawler/ops/notify.py): apprise URLs that get the summary of a run that is not clean
 # (a site failed, nothing could run), e.g. ["mailto://user:pass@example.org", "slack://T/B/C"];
 # empty means $JOBCRAWLER_NOTIFY (URLs separated by spaces). Also sent after clean runs when
@@ -79,7 +86,11 @@ JOBCRAWLER_NOTIFY_ALWAYS = False
 # Contact shown in the User-Agent so site owners can reach the operator.
 JOBCRAWLER_CONTACT = "https://github.com/jobcrawler/jobcrawler"
 
+# An ad's way after its spider (jobcrawler/pipelines.py): extraction finished (what the description's
+# "Label: value" lines state and the structured data lacks; an agency naming itself as the employer
+# dropped), then the identity checked, the raw values normalised, the site's countries kept, stored.
 ITEM_PIPELINES = {
+    "jobcrawler.pipelines.ExtractPipeline": 50,
     "jobcrawler.pipelines.ValidatePipeline": 100,
     "jobcrawler.pipelines.NormalizePipeline": 300,
     "jobcrawler.pipelines.ScopePipeline": 400,

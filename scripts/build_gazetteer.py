@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jobcrawler.normalize.text import fold  # noqa: E402
+from jobcrawler.text import fold  # noqa: E402
 
 DATA = ROOT / "jobcrawler" / "data"
 OUTPUT = DATA / "gazetteer.json"

@@ -245,7 +245,7 @@ def real_world_items() -> list[dict[str, Any]]:
     """The real ads of /work/shared/real-world/ as items (title, employer, place, text)."""
     from html import unescape
 
-    from jobcrawler.normalize.text import html_to_text
+    from jobcrawler.text import html_to_text
 
     out: list[dict[str, Any]] = []
     stripe = json.loads((REAL_WORLD / "greenhouse/stripe-jobs-content.json").read_text(encoding="utf-8"))

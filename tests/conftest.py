@@ -65,12 +65,12 @@ def _hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         mp.chdir(work)
         _isolate(mp, work)
         yield
-    assert _working_files() == before, "a test wrote the repository's jobcrawler.db, spool/ or logs/"
+    assert _working_files() == before, "a test wrote the repository's jobcrawler.db, its locks, spool/ or logs/"
 
 
 def _working_files() -> dict[str, float | None]:
-    """When the checkout's own database, spool and logs last changed (None: absent)."""
-    paths = [ROOT / "jobcrawler.db", ROOT / "spool", ROOT / "logs"]
+    """When the checkout's own database, its locks, spool and logs last changed (None: absent)."""
+    paths = [ROOT / "jobcrawler.db", ROOT / "jobcrawler.db.locks", ROOT / "spool", ROOT / "logs"]
     for folder in paths[1:]:
         if folder.is_dir():
             paths.extend(folder.iterdir())

@@ -20,6 +20,8 @@ class Reply:
     delay: float = 0.0
     #: Answer only once this event is set (a test opens it when it is ready; at most a minute).
     gate: threading.Event | None = None
+    #: Set when a request gets this reply, before its gate: a test waits on it instead of sleeping.
+    arrived: threading.Event | None = None
 
 
 class MockServer:
@@ -48,6 +50,8 @@ class MockServer:
                     self.end_headers()
                     return
                 reply = replies[min(len(server.hits[path]), len(replies)) - 1]
+                if reply.arrived is not None:
+                    reply.arrived.set()
                 if reply.gate is not None:
                     reply.gate.wait(60)
                 if reply.delay:

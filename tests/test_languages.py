@@ -9,7 +9,7 @@ import pytest
 from jobcrawler.normalize import languages
 from jobcrawler.normalize.experience import experience_years_min
 from jobcrawler.normalize.languages import ad_language, languages_required
-from jobcrawler.normalize.text import html_to_text
+from jobcrawler.text import html_to_text
 from tests.conftest import ROOT
 
 REQUIRED = [

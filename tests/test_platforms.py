@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from scrapy.http import TextResponse
 
 from jobcrawler.extract import platforms
 from jobcrawler.items import JobPosting
+from jobcrawler.signals import AD_META
 from jobcrawler.spiders.platforms import (
     AshbySpider,
     EuresSpider,
@@ -131,6 +133,24 @@ def test_smartrecruiters_detail_missing_keeps_the_list_data():
     assert isinstance(item, JobPosting)
     assert item.address_raw == [{"addressLocality": "Brugge", "addressCountry": "BE"}]
     assert stats(spider)["jobcrawler/detail_missing"] == 1
+
+
+@pytest.mark.parametrize(("released", "changed_at"), [
+    ("2025-12-01T08:00:00.000Z", "2025-12-01T08:00:00+00:00"),
+    ("2025-12-01T09:00:00+01:00", "2025-12-01T08:00:00+00:00"),  # the same moment
+    ("2025-12-01T08:00:00", "2025-12-01T08:00:00+00:00"),  # UTC unless it says otherwise
+    ("2025-12-01", "2025-12-01T23:59:59+00:00"),  # a day: changed that day, so its last second
+    ("yesterday", None), (None, None), (20251201, None),
+])
+def test_smartrecruiters_release_date_is_the_change_the_incremental_crawl_compares(
+        released, changed_at):
+    """The incremental middleware does not fetch a known ad again whose release date is not newer
+    than our last fetch: the spider reads that date itself (``changed_time``), no normaliser."""
+    spider, _ = spider_and_response("smartrecruiters")
+    response = TextResponse("https://api.smartrecruiters.com/v1/companies/acme/postings", body=b"{}")
+    [request] = list(spider.posting_results({"id": "9", "releasedDate": released}, response))
+    found = request.meta[AD_META]["changed_at"]
+    assert (found and datetime.fromisoformat(found)) == (changed_at and datetime.fromisoformat(changed_at))
 
 
 def test_spiders_need_their_keys():

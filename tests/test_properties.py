@@ -19,7 +19,7 @@ from jobcrawler.normalize.experience import experience_years_min
 from jobcrawler.normalize.languages import ad_language, languages_required
 from jobcrawler.normalize.places import parse_locations
 from jobcrawler.normalize.salary import parse_salary
-from jobcrawler.normalize.text import clean_text, html_to_text, sanitize_html
+from jobcrawler.text import clean_text, html_to_text, sanitize_html
 
 NOW = datetime(2025, 12, 20, tzinfo=UTC)
 TEXT = st.text(max_size=400)

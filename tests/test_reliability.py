@@ -3,6 +3,7 @@ against a local server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -181,10 +182,12 @@ def test_network_faults_fail_their_site_only(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
     good = "".join(f'<a href="/job/{i}/">{i}</a>' for i in range(3))
+    never = threading.Event()  # the slow page answers only after the crawl: it always times out
     routes = {"/jobs/": [Reply(200, good)], **{f"/job/{i}/": [Reply(200, job_page(i))] for i in range(3)},
               "/slow/": [Reply(200, '<a href="/job/slow/">x</a>')],
-              "/job/slow/": [Reply(200, job_page(9), delay=3)]}
-    with MockServer(routes) as server:
+              "/job/slow/": [Reply(200, job_page(9), gate=never)]}
+    with MockServer(routes) as server, contextlib.ExitStack() as stack:
+        stack.callback(never.set)  # before the server stops: its waiting threads end
         sites = tmp_path / "sites.toml"
         sites.write_text(f"""
 [sites.good]

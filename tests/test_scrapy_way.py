@@ -14,7 +14,7 @@ import pytest
 
 from jobcrawler.feeds import AdCsvExporter, AdFilter, AdJsonLinesExporter, FeedAddon
 from jobcrawler.items import JobPosting, SeenAd
-from jobcrawler.ops.export import EXPORT_FIELDS
+from jobcrawler.storage.records import EXPORT_FIELDS
 from tests.conftest import ROOT
 from tests.mockserver import MockServer, Reply
 from tests.test_operations import job_page
@@ -106,3 +106,20 @@ def test_scrapy_parse_gives_the_item_of_a_job_page(sitemap_site: MockServer) -> 
     assert result.returncode == 0, result.stderr
     assert "'title': 'Lasser 1'" in result.stdout
     assert "Deferred" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scrapy_parse_gives_the_item_extracted_whole(sitemap_site: MockServer) -> None:
+    """Pipelines do not run under ``scrapy parse``, and the description's "Label: value" lines and
+    an agency naming itself are a pipeline's (ExtractPipeline): the parse command runs it on the
+    items it prints, so the item shown is the item normalisation gets."""
+    posting = {"@context": "https://schema.org", "@type": "JobPosting", "title": "Werfleider",
+               "hiringOrganization": {"name": "ACME Interim"},
+               "description": "<p>Contract type: Freelance 9 months+<br>Industry: Bouw</p>"}
+    sitemap_site.routes["/job/lines/"] = [Reply(200, '<html><head><script type="application/ld+json">'
+                                                     f"{json.dumps(posting)}</script></head></html>")]
+    result = scrapy("parse", "--spider=jsonld", "-a", "agency=Acme interim", "-c", "parse_job",
+                    "--nocolour", f"{sitemap_site.url}/job/lines/")
+    assert result.returncode == 0, result.stderr
+    assert "'contract_raw': 'Freelance 9 months+'" in result.stdout
+    assert "'industry': 'Bouw'" in result.stdout
+    assert "'employer': None" in result.stdout

@@ -13,8 +13,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
 from jobcrawler.middlewares import SafeUrlMiddleware, is_private_host
-from jobcrawler.normalize.text import sanitize_html
 from jobcrawler.spiders.vivid import VividResourcingSpider
+from jobcrawler.text import sanitize_html
 from tests.cli import run
 from tests.conftest import _PG_REASON
 

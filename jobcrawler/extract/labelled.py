@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from jobcrawler.text import html_to_text
 
 #: item field -> the labels that introduce it, in nl/fr/en/de.
 LABELS: dict[str, tuple[str, ...]] = {
@@ -93,3 +96,12 @@ def labelled_values(text: str | None) -> dict[str, str]:
         if value and len(value) <= _MAX_VALUE:
             found[field] = value
     return found
+
+
+def description_fields(description_html: str | None) -> dict[str, Any]:
+    """The item's raw fields that the "Label: value" lines of an ad's description (HTML) state,
+    as the item holds them (``location_raw`` is a list)."""
+    fields: dict[str, Any] = dict(labelled_values(html_to_text(description_html)))
+    if "location_raw" in fields:
+        fields["location_raw"] = [fields["location_raw"]]
+    return fields

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from jobcrawler import text
 from jobcrawler.items import NORMALIZED_FIELDS
 from jobcrawler.normalize import (
     contracts,
@@ -21,7 +22,6 @@ from jobcrawler.normalize import (
     occupation,
     places,
     salary,
-    text,
 )
 
 __all__ = ["NORMALIZED_FIELDS", "normalize_item"]

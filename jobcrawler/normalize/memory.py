@@ -2,9 +2,10 @@
 
 The normalisers load their data on first use and keep it, with their results, in ``functools``
 caches: py3langid's model, the gazetteers, the occupation classifier and its trigram index, and
-the per-text caches (about 200 MB after a big crawl). A crawl's end (the duplicate clustering)
-needs none of it: :func:`release` empties those caches so that the memory can serve the clustering
-instead of adding to it. A later call of a normaliser loads its data again (the same values).
+the per-text caches, those of the text helpers they share with extraction (``jobcrawler.text``)
+included (about 200 MB after a big crawl). A crawl's end (the duplicate clustering) needs none of
+it: :func:`release` empties those caches so that the memory can serve the clustering instead of
+adding to it. A later call of a normaliser loads its data again (the same values).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sys
 from types import ModuleType
 
 PACKAGE = "jobcrawler.normalize"
+#: The modules whose caches are released: the normalisers' and the text helpers they share.
+CACHED = (PACKAGE, "jobcrawler.text")
 
 
 def _cached_functions(module: ModuleType) -> list:
@@ -26,11 +29,12 @@ def _cached_functions(module: ModuleType) -> list:
 
 
 def release() -> int:
-    """Empty the caches of every loaded normaliser module, collect, and hand freed heap pages back
-    to the system (glibc's ``malloc_trim``, where there is one). Returns the caches emptied."""
+    """Empty the caches of every loaded normaliser module (and ``jobcrawler.text``), collect, and
+    hand freed heap pages back to the system (glibc's ``malloc_trim``, where there is one). Returns
+    the caches emptied."""
     emptied = 0
     for name, module in list(sys.modules.items()):
-        if module is None or not (name == PACKAGE or name.startswith(PACKAGE + ".")):
+        if module is None or not any(name == top or name.startswith(top + ".") for top in CACHED):
             continue
         for function in _cached_functions(module):
             function.cache_clear()

@@ -33,7 +33,7 @@ from importlib.resources import files
 from typing import Any
 
 from jobcrawler.normalize import world
-from jobcrawler.normalize.text import fold
+from jobcrawler.text import fold
 
 #: More specific kinds first: a part that matches several kinds takes the most specific that fits.
 KIND_RANK = {"locality": 0, "municipality": 1, "province": 2, "region": 3, "country": 4}

@@ -11,21 +11,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import JSON, Engine, exists, select
+from sqlalchemy import Engine, exists, select
 
-from jobcrawler.items import EXPORT_FIELDS as AD_EXPORT_FIELDS
-from jobcrawler.items import FIELD_COLUMNS, RAW_FIELDS
 from jobcrawler.ops.placenames import location_label, place_name
 from jobcrawler.storage.db import session_factory
 from jobcrawler.storage.models import Cluster, Job, JobLocation
+from jobcrawler.storage.records import EXPORT_FIELDS, ad_record, json_number
 
-#: The lifecycle columns that follow the ad's own fields in the export schema.
-LIFECYCLE_FIELDS = ("first_seen", "last_seen", "status", "closed_at")
-#: Its duplicate cluster (jobcrawler.dedup) comes last.
-CLUSTER_FIELDS = ("cluster_id", "is_canonical")
-#: The export schema, in order (README, "Export schema"): the ad's fields as ``items.py`` declares
-#: them, then its lifecycle and its cluster.
-EXPORT_FIELDS = (*AD_EXPORT_FIELDS, *LIFECYCLE_FIELDS, *CLUSTER_FIELDS)
 #: ``export --unique``: one row per duplicate cluster (its canonical ad), with its copies and sources.
 UNIQUE_FIELDS = (*EXPORT_FIELDS, "copies", "sources")
 #: The first location, flattened (added to every record; in the flat table instead of ``locations``).
@@ -37,60 +29,13 @@ SALARY_COLUMNS = ("salary_min", "salary_max", "salary_currency", "salary_period"
 _FLATTENED = {"locations": LOCATION_COLUMNS, "salary": SALARY_COLUMNS}
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _timestamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _salary(job: Job) -> dict[str, Any] | None:
-    if job.salary_min is None and job.salary_max is None:
-        return None
-    return {"min": _number(job.salary_min), "max": _number(job.salary_max),
-            "currency": job.salary_currency, "period": job.salary_period, "raw": job.salary_raw}
-
-
-#: Exported fields that are not one column or one raw value as they are.
-_COMPOSED = {
-    "salary": _salary,
-    "contract_raw": lambda job: (job.raw or {}).get("contract_raw")
-    or (job.raw or {}).get("employment_type_raw"),
-    "first_seen": lambda job: _timestamp(job.first_seen),
-    "last_seen": lambda job: _timestamp(job.last_seen),
-    "closed_at": lambda job: _timestamp(job.closed_at),
-}
-
-
-def _value(job: Job, name: str) -> Any:
-    if name in _COMPOSED:
-        return _COMPOSED[name](job)
-    if name in RAW_FIELDS and FIELD_COLUMNS.get(name) != (name,):
-        return (job.raw or {}).get(name)
-    value = getattr(job, name)
-    if value is None and isinstance(Job.__table__.columns[name].type, JSON):
-        return []
-    if isinstance(value, Decimal):
-        return _number(value)
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def job_record(job: Job, canonical_job_id: int | None = None, names: str = "en") -> dict[str, Any]:
     """One ad as an export object (``canonical_job_id``: its cluster's canonical ad): the nested
-    schema, then the flat location and salary columns (province and region names in ``names``:
-    en, nl, fr or de)."""
-    record = {name: _value(job, name) for name in (*AD_EXPORT_FIELDS, *LIFECYCLE_FIELDS)}
-    record["cluster_id"] = job.cluster_id
-    record["is_canonical"] = None if job.cluster_id is None else job.id == canonical_job_id
+    schema (:func:`jobcrawler.storage.records.ad_record`), then the flat location and salary
+    columns (province and region names in ``names``: en, nl, fr or de)."""
+    record = ad_record(job, canonical_job_id)
     record.update(flat_location(record["locations"], names))
-    record.update(salary_min=_number(job.salary_min), salary_max=_number(job.salary_max),
+    record.update(salary_min=json_number(job.salary_min), salary_max=json_number(job.salary_max),
                   salary_currency=job.salary_currency, salary_period=job.salary_period,
                   salary_raw=job.salary_raw)
     return record
@@ -115,22 +60,6 @@ def flat_fields(extra: Iterable[str] = (), base: Iterable[str] = EXPORT_FIELDS) 
     for name in base:
         fields.extend(_FLATTENED.get(name, (name,)))
     return fields + [k for k in extra if k not in fields and k not in _FLATTENED]
-
-
-def item_record(item: dict[str, Any]) -> dict[str, Any]:
-    """A normalised item (as the pipelines leave it) as an export object, through the same
-    columns as a stored ad. A feed knows no database: ``first_seen`` is null, ``last_seen`` is
-    the crawl time, ``status`` is open. Scrapy feeds keep the nested schema: the flat columns of
-    ``jobcrawler export`` are left out."""
-    from jobcrawler.normalize.dates import parse_datetime_utc
-    from jobcrawler.storage.upsert import row_from_item
-
-    job = Job(**row_from_item(item))
-    crawled = item.get("crawled_at")
-    job.last_seen = parse_datetime_utc(crawled) if isinstance(crawled, str) else None
-    job.status = "open"
-    record = job_record(job)
-    return {name: record[name] for name in EXPORT_FIELDS}
 
 
 def iter_jobs(engine: Engine, status: str = "open", since: date | None = None,

@@ -6,8 +6,8 @@ import json
 from typing import IO, Any
 
 from jobcrawler.normalize import normalize_item
-from jobcrawler.normalize.text import writable_value
 from jobcrawler.storage.upsert import jsonable
+from jobcrawler.text import writable_value
 
 #: Input keys of the normalize command that map to item raw fields.
 INPUT_ALIASES = {"location_raw": "location_raw", "country": "country_hint",

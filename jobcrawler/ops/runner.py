@@ -35,10 +35,6 @@ logger = logging.getLogger(__name__)
 
 #: Site crawls at a time per CPU when ``JOBCRAWLER_SITES_AT_ONCE`` is not set (see settings.py).
 SITES_PER_CPU = 8
-#: A run that stored at least this many new or changed ads gives the normalisers' data back before
-#: its duplicate clustering (~210 MB: the clustering reuses it instead of adding to the crawl's
-#: peak); a smaller run keeps it (clustering it costs a few MB, reloading the data ~2 s).
-RELEASE_NORMALIZERS_AT = 2000
 
 
 @dataclass
@@ -219,7 +215,7 @@ def _end(run: _Run) -> RunResult:
     logger.info("Run %d: every site's crawl has ended (%d sites); recording the run",
                 run.run_id, len(results))
     if run.started and run.settings.getbool("JOBCRAWLER_DEDUP", True):
-        _release_normalizers(results)
+        _release_normalizers(results, run.settings.getint("JOBCRAWLER_RELEASE_CACHES_AT"))
         _cluster(run.engine, run.run_id, results)
     failed = [r.site for r in results if r.status in ("failed", "locked")]
     record_error = None
@@ -273,12 +269,13 @@ def _stop_reactor(_: Any) -> None:
         reactor.stop()
 
 
-def _release_normalizers(results: list[SiteResult]) -> bool:
-    """Every site has ended: no ad is normalised any more in this run. After a big run the
-    normalisers' data (language model, gazetteers, occupation tables: loaded again if needed) goes
-    before the clustering (:data:`RELEASE_NORMALIZERS_AT`)."""
+def _release_normalizers(results: list[SiteResult], at: int) -> bool:
+    """Every site has ended: no ad is normalised any more in this run. After a run that stored at
+    least ``at`` new or changed ads (``JOBCRAWLER_RELEASE_CACHES_AT``; 0: any run) the normalisers'
+    data (language model, gazetteers, occupation tables: loaded again if needed) goes before the
+    clustering. True when it went."""
     stored = sum(r.new + r.updated for r in results)
-    if stored < RELEASE_NORMALIZERS_AT:
+    if stored < at:
         return False
     from jobcrawler.normalize import memory
 

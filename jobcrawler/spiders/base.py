@@ -2,7 +2,9 @@
 
 Spiders only fetch and yield: they name the ad each ad-page request fetches (:meth:`JobSpider.ad_meta`)
 and leave what is known, seen, skipped or closed to the lifecycle extension and the incremental
-middleware; they import nothing from ``storage/`` or ``ops/``.
+middleware. They read a response with ``jobcrawler.extract``'s functions into the fields the site
+states; the rest of extraction ("Label: value" lines, an agency naming itself) is the
+``ExtractPipeline``'s. They import nothing from ``normalize/``, ``storage/`` or ``ops/``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlparse
 
 import scrapy
-from parsel import Selector
 
-from jobcrawler.extract.jsonld import job_postings, posting_fields
-from jobcrawler.extract.labelled import labelled_values
 from jobcrawler.items import JobPosting
-from jobcrawler.normalize.text import fold, html_to_text
 from jobcrawler.signals import AD_META, page_failed
 from jobcrawler.sites import Registry, SiteConfigError, read_registry, sites_path
 
@@ -143,9 +141,11 @@ class JobSpider(scrapy.Spider):
         return f"{self.base_url}/{path.lstrip('/')}"
 
     def new_item(self, response: Response, **fields: Any) -> JobPosting:
-        """An item for ``response`` with the site's identity and hints filled in.
+        """An item for ``response`` with the site's identity and hints filled in, and the
+        ``fields`` that have a value.
 
-        "Label: value" lines of the description fill the raw fields the structured data lacks.
+        The description's "Label: value" lines fill the raw fields left empty later, in the
+        ``ExtractPipeline`` (:func:`jobcrawler.extract.item.complete_item`).
         """
         item = JobPosting(
             source=self.site,
@@ -156,14 +156,9 @@ class JobSpider(scrapy.Spider):
             language_hint=self.language,
             crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        labelled: dict[str, Any] = labelled_values(html_to_text(fields.get("description_html")))
-        if "location_raw" in labelled:
-            labelled["location_raw"] = [labelled["location_raw"]]
-        for key, value in {**labelled, **{k: v for k, v in fields.items()
-                                          if v not in (None, "", [])}}.items():
-            setattr(item, key, value)
-        if item.agency and item.employer and fold(item.agency) == fold(item.employer):
-            item.employer = None  # an agency's JSON-LD names itself: the client is unknown
+        for key, value in fields.items():
+            if value not in (None, "", []):
+                setattr(item, key, value)
         return item
 
     def report(self, reason: str, url: str, detail: str) -> None:
@@ -178,29 +173,17 @@ class JobSpider(scrapy.Spider):
         logger.warning("Dropped %s: %s%s", response.url, reason, f" ({detail})" if detail else "")
 
 
-def page_selector(response: Response) -> Any:
-    """The response's selector, re-read as cp1252 when a page says UTF-8 but is not."""
-    if getattr(response, "encoding", "").lower().replace("-", "") in ("utf8", "utf_8"):
-        try:
-            response.body.decode("utf-8")
-        except UnicodeDecodeError:
-            return Selector(text=response.body.decode("cp1252", errors="replace"), type="html")
-    return response
-
-
-def page_fields(response: Response, description_css: str) -> dict[str, Any]:
-    """Raw item fields of a job page: its JSON-LD JobPosting, else the description element.
-
-    JSON-LD values win over the description's "Contract type:"-style lines (see ``new_item``).
-    """
-    page = page_selector(response)
-    postings = job_postings(page)
-    fields: dict[str, Any] = posting_fields(postings[0]) if postings else {}
-    if not fields.get("description_html"):
-        body = page.css(description_css).get()
-        if body:
-            fields["description_html"] = body
-    if not fields.get("title"):
-        fields["title"] = (labelled_values(html_to_text(fields.get("description_html"))).get("title")
-                           or (page.css("h1::text").get() or "").strip() or None)
-    return fields
+def changed_time(value: Any) -> datetime | None:
+    """When a site says an ad last changed (a sitemap ``lastmod``, a platform's release date), for
+    :meth:`JobSpider.ad_meta`: an ISO 8601 date or time, UTC unless it says otherwise; a bare date
+    counts as its last second (changed that day). None when it is not one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if len(value) <= 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

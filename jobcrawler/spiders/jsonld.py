@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlparse
 
@@ -20,23 +19,11 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from jobcrawler.extract.jsonld import job_postings, microdata_postings, posting_fields
-from jobcrawler.spiders.base import GONE, JobSpider, page_selector
+from jobcrawler.extract.page import page_selector
+from jobcrawler.spiders.base import GONE, JobSpider, changed_time
 
 if TYPE_CHECKING:
     from scrapy.http import Response
-
-
-def lastmod_time(value: str | None) -> datetime | None:
-    """A sitemap ``lastmod`` as UTC; a bare date counts as its last second (changed that day)."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if len(value.strip()) <= 10:
-        moment = moment.replace(hour=23, minute=59, second=59)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _URL_IN_TEXT = re.compile(r"""https?://[^\s"'<>\\]+|(?<=["'])/[^\s"'<>\\]+(?=["'])""")
@@ -105,7 +92,7 @@ class JsonLdSpider(JobSpider):
                                      meta={"sitemap_depth": depth + 1})
             elif self.link_pattern.search(loc):
                 yield scrapy.Request(loc, callback=self.parse_job,
-                                     meta=self.ad_meta(loc, lastmod_time(entry.get("lastmod"))))
+                                     meta=self.ad_meta(loc, changed_time(entry.get("lastmod"))))
 
     def sitemap_body(self, response: Response) -> bytes | None:
         """The XML of a sitemap response (gunzipped within ``DOWNLOAD_MAXSIZE``), or None."""

@@ -1,6 +1,6 @@
 """Sites that list their ads on paginated HTML pages: listing -> job pages.
 
-Job pages are read by :func:`jobcrawler.spiders.base.page_fields`: JSON-LD JobPosting where the
+Job pages are read by :func:`jobcrawler.extract.page.page_fields`: JSON-LD JobPosting where the
 page has it, "Label: value" lines in the body otherwise. The CSS selectors are arguments, so a
 site with the usual markup needs no code: only a ``sites.toml`` table.
 """
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 
-from jobcrawler.spiders.base import GONE, JobSpider, page_fields
+from jobcrawler.extract.page import page_fields
+from jobcrawler.spiders.base import GONE, JobSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response

@@ -13,9 +13,8 @@ from urllib.parse import quote
 import scrapy
 
 from jobcrawler.extract import platforms
-from jobcrawler.normalize.dates import parse_datetime_utc
 from jobcrawler.spiders.api import ApiSpider
-from jobcrawler.spiders.base import GONE
+from jobcrawler.spiders.base import GONE, changed_time
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -130,8 +129,7 @@ class SmartRecruitersSpider(ApiSpider):
         if not posting_id:
             yield from self.item_or_drop(response, {})
             return
-        released = posting.get("releasedDate")
-        changed = parse_datetime_utc(released) if isinstance(released, str) else None
+        changed = changed_time(posting.get("releasedDate"))
         yield scrapy.Request(
             self.url(f"/v1/companies/{self.company}/postings/{quote(str(posting_id), safe='')}"),
             callback=self.parse_detail, cb_kwargs={"posting": posting},

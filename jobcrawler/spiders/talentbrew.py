@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from jobcrawler.spiders.base import page_fields
+from jobcrawler.extract.page import page_fields
 from jobcrawler.spiders.jsonld import JsonLdSpider
 
 if TYPE_CHECKING:

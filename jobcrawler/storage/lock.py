@@ -9,6 +9,13 @@ Both kinds are held by the operating system or the server for the life of the pr
 connection, so a killed process leaves no stale lock behind. A PostgreSQL lock lives on its own
 connection; if that connection is lost, :meth:`NamedLock.check` takes the lock again, or says
 another process has it.
+
+A SQLite database's lock files are kept together in one folder beside it (:func:`lock_folder`,
+``jobcrawler.db.locks/``, made when first needed). A site's file stays there after its crawl: one
+empty file per site ever crawled. Deleting a ``flock`` file after letting it go would let two
+processes hold the site at once (a waiter locks the deleted file while a newcomer creates and locks
+a new one under the same name). Only a run's file is deleted (:meth:`NamedLock.release`), which is
+safe for the reason given there.
 """
 
 from __future__ import annotations
@@ -47,6 +54,13 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
 
 
+def lock_folder(database: str) -> Path:
+    """The folder of a SQLite database's lock files: ``jobcrawler.db.locks/`` beside
+    ``jobcrawler.db``, holding ``database.lock``, ``site_NAME.lock`` and ``run_ID.lock``."""
+    base = Path(database).resolve()
+    return base.with_name(f"{base.name}.locks")
+
+
 class NamedLock:
     """One named lock on the database of ``engine``; ``wait`` seconds before giving up."""
 
@@ -75,9 +89,9 @@ class NamedLock:
     def _acquire_file(self, database: str | None) -> None:
         if not database or database == ":memory:":
             return  # an in-memory database belongs to one process anyway
-        base = Path(database).resolve()
-        suffix = "" if self.name == "database" else f".{_safe(self.name)}"
-        path = self._path = base.with_name(f"{base.name}{suffix}.lock")
+        folder = lock_folder(database)
+        folder.mkdir(exist_ok=True)  # beside the database, whose folder exists
+        path = self._path = folder / f"{_safe(self.name)}.lock"
         self.description = str(path)
         lock = FileLock(str(path), timeout=self.wait)
         try:
@@ -148,8 +162,14 @@ class NamedLock:
                 connection.invalidate()
 
     def release(self, remove: bool = False) -> None:
-        """Let the lock go; never raises (a lost connection has let it go already). ``remove``
-        deletes a SQLite lock file no one will take again (a finished run's)."""
+        """Let the lock go; never raises (a lost connection has let it go already).
+
+        ``remove`` deletes the SQLite lock file too; only for a run's lock, once the run is
+        recorded finished (or found dead). Two holders of a run's lock at once are harmless: its
+        owner takes it once, before anyone can see the run, and anyone else takes it only to ask
+        whether the run is still alive, then acts on runs still recorded ``running`` only. A
+        site's lock must never be removed (see the module's docstring).
+        """
         if self._file_lock is not None:
             self._file_lock.release()
             self._file_lock = None

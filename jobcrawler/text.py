@@ -1,5 +1,9 @@
 """Text helpers: HTML to plain text, sanitised HTML, folding for matching.
 
+Shared by extraction (``jobcrawler.extract``: the "Label: value" lines of a description's text,
+an agency naming itself as the employer) and normalisation (the description text, place names):
+a module of its own below both, so that neither stage imports the other.
+
 HTML is sanitised with nh3 (html5ever, in Rust), then turned into text by Resiliparse's
 ``extract_plain_text`` (Lexbor, in C): paragraphs and headings are separated by a blank line, list
 items and line breaks by a line break. This is html-text's layout, but for one blank line fewer
@@ -56,7 +60,7 @@ def unescape_twice_escaped(markup: str) -> str:
 def html_to_text(markup: str | None) -> str | None:
     """Plain text of an HTML fragment, keeping paragraphs and list items on their own lines.
 
-    Cached: the spider (for "Label: value" lines) and the normaliser ask for the same description.
+    Cached: extraction (for "Label: value" lines) and the normaliser ask for the same description.
     """
     if not markup or not markup.strip():
         return None
