@@ -86,8 +86,14 @@ def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 def _isolate(mp: pytest.MonkeyPatch, work: Path) -> None:
+    import jobcrawler.settings as project_settings
+
     mp.setenv("JOBCRAWLER_DB_URL", f"sqlite:///{work / 'jobcrawler.db'}")
     mp.setenv("JOBCRAWLER_SPOOL_DIR", str(work / "spool"))
+    # settings.py read $JOBCRAWLER_SPOOL_DIR once, when first imported: during collection that is
+    # before any of this, so it says "spool", and an in-process crawl run from the repository root
+    # (tests/cli.py) made the checkout's spool/ (the session check above failed in a fresh clone)
+    mp.setattr(project_settings, "JOBCRAWLER_SPOOL_DIR", str(work / "spool"))
     mp.delenv("JOBCRAWLER_SITES", raising=False)
     mp.delenv("JOBCRAWLER_FIXTURES_DIR", raising=False)
 
