@@ -40,9 +40,14 @@ def _pg_available() -> str | None:
 
 _PG_REASON = _pg_available()
 
-#: Test files that take longest (wall time: processes started, waits), run first: with pytest-xdist
-#: the other worker meanwhile takes the many short files, and no long file ends the run alone.
-LONG_FIRST = ("test_scrapyd.py", "test_cli_errors.py", "test_reliability.py", "test_cli.py")
+#: Test files that take longest (wall time: processes started, waits; measured with one file per
+#: worker, longest first), run first: with pytest-xdist the files are handed out in this order
+#: (``--no-loadscope-reorder`` in pyproject.toml: xdist would otherwise hand out the files with
+#: the most tests first), the short files fill in at the end, and no long file ends the run alone.
+LONG_FIRST = ("test_scrapyd.py", "test_lock.py", "test_reliability.py", "test_lifecycle.py",
+              "test_operations.py", "test_scrapy_way.py", "test_cli_errors.py", "test_readme.py",
+              "test_gazetteer.py", "test_dedup_memory.py", "test_normalize_memory.py", "test_cli.py",
+              "test_dedup_store.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,8 +86,14 @@ def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 def _isolate(mp: pytest.MonkeyPatch, work: Path) -> None:
+    import jobcrawler.settings as project_settings
+
     mp.setenv("JOBCRAWLER_DB_URL", f"sqlite:///{work / 'jobcrawler.db'}")
     mp.setenv("JOBCRAWLER_SPOOL_DIR", str(work / "spool"))
+    # settings.py read $JOBCRAWLER_SPOOL_DIR once, when first imported: during collection that is
+    # before any of this, so it says "spool", and an in-process crawl run from the repository root
+    # (tests/cli.py) made the checkout's spool/ (the session check above failed in a fresh clone)
+    mp.setattr(project_settings, "JOBCRAWLER_SPOOL_DIR", str(work / "spool"))
     mp.delenv("JOBCRAWLER_SITES", raising=False)
     mp.delenv("JOBCRAWLER_FIXTURES_DIR", raising=False)
 

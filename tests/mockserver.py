@@ -68,12 +68,19 @@ class MockServer:
                 pass
 
         class Server(ThreadingHTTPServer):
+            # socketserver's listen backlog is 5: a crawl opening its connections at once overflows
+            # it while the test process is busy, and each connection dropped waits out TCP's
+            # 1-second SYN retransmit (about 1 s per crawl, TcpExtListenOverflows in ``nstat``).
+            request_queue_size = 128
+
             def handle_error(self, request: object, client_address: object) -> None:
                 pass  # a client that hangs up (a cancelled oversized download) is expected
 
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop's next poll (0.5 s by default)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     def __enter__(self) -> MockServer:
         self.thread.start()
