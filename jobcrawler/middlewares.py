@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.error import DNSLookupError
 from twisted.internet.task import deferLater
 
+from jobcrawler import resolver as dns
 from jobcrawler.extensions import SiteLifecycle
 from jobcrawler.items import JobPosting, SeenAd
+from jobcrawler.resolver import Address, ip_of, is_private_address
 from jobcrawler.signals import AD_META
 from jobcrawler.storage.lifecycle import fresh
 from jobcrawler.timestamps import utc_time
@@ -45,6 +48,14 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def refused_at_connection(request: Request, exception: Exception) -> str | None:
+    """The private address for which :class:`jobcrawler.resolver.SafeResolver` refused the
+    request's host, when that is why its download failed."""
+    if not isinstance(exception, (CannotResolveHostError, DNSLookupError)):
+        return None
+    return dns.refused_address(urlparse(request.url).hostname or "")
 
 
 class RetryAfterMiddleware(RetryMiddleware):
@@ -83,6 +94,12 @@ class RetryAfterMiddleware(RetryMiddleware):
         await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         return super().process_response(request, response)
 
+    def process_exception(self, request: Request, exception: Exception) -> Any:
+        """Retried as Scrapy does, except an address refused by the resolver (it would be again)."""
+        if refused_at_connection(request, exception) is not None:
+            return None
+        return super().process_exception(request, exception)
+
     def _slow_down(self, request: Request, wait: float) -> None:
         downloader = self.crawler.engine.downloader if self.crawler.engine else None
         if downloader is None:
@@ -94,35 +111,6 @@ class RetryAfterMiddleware(RetryMiddleware):
 
 
 _PRIVATE_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
-_IPV4_SPELLING = re.compile(r"(0[xX][0-9a-fA-F]+|[0-9]+)(\.(0[xX][0-9a-fA-F]+|[0-9]+)){0,3}")
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def ip_of(host: str) -> Address | None:
-    """The address an IP literal stands for, in any spelling a resolver accepts: dotted, short
-    (``127.1``), one number (``2130706433``), octal (``0177.0.0.1``), hex (``0xa9fea9fe``),
-    IPv6 in brackets; None for a name."""
-    host = host.strip("[]").lower().rstrip(".")
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    if _IPV4_SPELLING.fullmatch(host):
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(host))  # the C library's reading
-        except OSError:
-            return None
-    return None
-
-
-def is_private_address(address: Address) -> bool:
-    """Loopback, private, link-local, reserved, multicast or unspecified (also IPv4 in IPv6)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local
-            or address.is_reserved or address.is_multicast or address.is_unspecified)
-
-
 def is_private_host(host: str) -> bool:
     """True for local-only names and for IP literals (any spelling) of private addresses.
 
@@ -153,6 +141,12 @@ class SafeUrlMiddleware:
     a local mirror) may fetch that host; a link or redirect from page content to another private
     address is refused and counted as ``jobcrawler/refused/<reason>``.
     ``JOBCRAWLER_ALLOW_PRIVATE_HOSTS = True`` lifts the host rule.
+
+    This lookup is not the one Scrapy connects with: a name can resolve differently a moment
+    later (DNS rebinding). The address actually used is checked by
+    :class:`jobcrawler.resolver.SafeResolver` (``TWISTED_DNS_RESOLVER``), to which this middleware
+    tells its site's configured hosts while its spider runs; a page refused there fails as a DNS
+    lookup error, is not retried, and is counted as ``jobcrawler/refused/private_address``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -164,10 +158,23 @@ class SafeUrlMiddleware:
                               and not settings.getbool("JOBCRAWLER_REPLAY"))
         self.resolver = resolve
         self._resolved: dict[str, list[Address]] = {}
+        self._allowed: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SafeUrlMiddleware:
-        return cls(crawler)
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_opened(self) -> None:
+        """Tell the process's resolver which names this crawl lets resolve to private addresses."""
+        self._allowed = {dns.EVERY_HOST} if self.allow_private else self._configured_hosts()
+        dns.allow(self._allowed)
+
+    def spider_closed(self) -> None:
+        dns.release(self._allowed)
+        self._allowed = set()
 
     async def process_request(self, request: Request) -> None:
         parsed = urlparse(request.url)
@@ -188,6 +195,15 @@ class SafeUrlMiddleware:
         private = [str(a) for a in self._resolved[host] if is_private_address(a)]
         if private:
             self._refuse(request, "private_host", f"{host!r} resolves to {', '.join(private)}")
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A private address refused by the resolver as the download connected: counted and
+        logged like a refusal here (the page fails as a DNS lookup error)."""
+        address = refused_at_connection(request, exception)
+        if address is not None:
+            self.crawler.stats.inc_value("jobcrawler/refused/private_address")
+            logger.warning("Refused %s at connection: %r resolves to the private address %s",
+                           request.url, urlparse(request.url).hostname, address)
 
     def _configured_hosts(self) -> set[str]:
         spider = self.crawler.spider

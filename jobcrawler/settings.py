@@ -169,8 +169,17 @@ DOWNLOADER_MIDDLEWARES = {
 # Fetch private/loopback hosts other than the site's own configured host (off: a page cannot
 # send the crawler to the local network).
 JOBCRAWLER_ALLOW_PRIVATE_HOSTS = False
-# Resolve every other host and refuse it when any of its addresses is private (off in replay).
+# Resolve every other host and refuse it when any of its addresses is private (off in replay): an
+# early refusal, counted as jobcrawler/refused/private_host, before any retry or connection.
 JOBCRAWLER_RESOLVE_HOSTS = True
+# The resolver Scrapy connects with: Scrapy's cached threaded one, refusing a private address for
+# any name that is not a running crawler's configured site host (all names with
+# JOBCRAWLER_ALLOW_PRIVATE_HOSTS). It checks the address actually connected to, so a DNS server
+# answering the check above with a public address and the connection with 127.0.0.1 (DNS
+# rebinding) gets nowhere: the page fails as a DNS lookup error, is not retried, and is counted as
+# jobcrawler/refused/private_address. CrawlerProcess installs it (jobcrawler crawl, scrapy crawl,
+# Scrapyd jobs); jobcrawler.ops.runner.run_sites_async installs it on a running reactor.
+TWISTED_DNS_RESOLVER = "jobcrawler.resolver.SafeResolver"
 RETRY_AFTER_MAX = 120
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]

@@ -77,7 +77,7 @@ def _files(*patterns: str) -> list[Path]:
 
 
 SCRAPY_COMPONENTS = ("pipelines.py", "extensions.py", "middlewares.py", "items.py", "monitors.py",
-                     "signals.py", "feeds.py", "addons.py", "downloadhandlers.py",
+                     "signals.py", "feeds.py", "addons.py", "downloadhandlers.py", "resolver.py",
                      "logformatter.py", "commands/*.py", "replay/*.py")
 
 

@@ -21,6 +21,7 @@ from twisted.internet.defer import Deferred, DeferredList, DeferredSemaphore
 from jobcrawler.monitors import site_errors, stat_sum
 from jobcrawler.ops.command import EXIT_LOCKED, EXIT_OK, EXIT_SITES_FAILED
 from jobcrawler.replay import INDEX
+from jobcrawler.resolver import install_resolver
 from jobcrawler.storage.db import database_url, open_database
 from jobcrawler.storage.lifecycle import LOCKED_PROBLEM, NOTES_STAT, end_run, start_run
 
@@ -150,6 +151,7 @@ async def run_sites_async(sites: list[Site], mode: str, db_url: str | None,
                           extra_settings: dict[str, Any] | None = None) -> RunResult:
     """:func:`run_sites` inside a reactor that is already running (the tests, an application)."""
     run = _begin(sites, mode, db_url, extra_settings)
+    install_resolver(run.settings)  # as CrawlerProcess does; a CrawlerRunner installs none
     everything = _schedule(run, CrawlerRunner(run.settings), sites, mode)
     try:
         await maybe_deferred_to_future(everything)
