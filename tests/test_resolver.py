@@ -222,3 +222,41 @@ def test_a_link_to_a_name_on_loopback_is_refused_before_any_connection(monkeypat
     assert ("GET", "/internal/") not in server.requests
     assert stats["jobcrawler/refused/private_host"] == 1
     assert spider.failed == [f"http://{other}:{port}/internal/"]
+
+
+def test_an_ad_page_rebound_to_loopback_fails_and_its_ad_stays_open(monkeypatch, tmp_path):
+    """``jobcrawler crawl`` (in this process) on a site whose configured host is a name on the
+    loopback mock server: the first night stores 6 ads; the second, one ad page answers 503, then
+    redirects to a name whose DNS says public to the check and loopback to the connection. No
+    request reaches the internal page; that ad's page counts as failed and its ad stays open.
+    (The host is a subdomain of the site's: the spiders' ``allowed_domains`` filter any other.)"""
+    from tests.cli import export, run
+    from tests.test_lifecycle import jsonld_site, listing, site_row
+    from tests.test_operations import FAST, job_page
+
+    tag = uuid.uuid4().hex[:8]
+    # a subdomain of the site: Scrapy's offsite filter (allowed_domains) lets it through
+    site = f"jobs-{tag}.test"
+    evil = f"internal.{site}"
+    FakeDns(monkeypatch, {site: ["127.0.0.1"], evil: ["93.184.216.34", "127.0.0.1"]})
+    paths = [f"/job/{i}/" for i in range(6)]
+    routes = {"/jobs/": [listing(paths)], "/internal/": [Reply(200, job_page(99))],
+              **{p: [Reply(200, job_page(i))] for i, p in enumerate(paths)}}
+    db = f"sqlite:///{tmp_path / 'rebind.db'}"
+    with MockServer(routes) as server:
+        port = server.url.rsplit(":", 1)[1]
+        sites = jsonld_site(tmp_path, f"http://{site}:{port}")
+        first = run("crawl", "--sites", str(sites), "--db", db, *FAST)
+        assert first.returncode == 0, first.stdout + first.stderr
+        routes["/job/1/"] = [Reply(503, "busy"),
+                             Reply(302, "", {"Location": f"http://{evil}:{port}/internal/"})]
+        second = run("crawl", "--sites", str(sites), "--db", db, *FAST,
+                     "-s", "JOBCRAWLER_INCREMENTAL=0")
+    assert "/internal/" not in [path for _, path in server.requests]
+    assert "Traceback" not in second.stderr
+    assert f"Refused http://{evil}:{port}/internal/ at connection" in second.stderr
+    assert sorted(ad["title"] for ad in export(db)) == [f"Lasser {i}" for i in range(6)]
+    assert export(db, "--status", "closed") == []
+    stats = site_row(tmp_path / "rebind.db")["stats"]
+    assert stats["jobcrawler/refused/private_address"] == 2  # the page and that host's robots.txt
+    assert stats["jobcrawler/ads/failed"] == 1 and stats["jobcrawler/dropped/download_failed"] == 1
