@@ -141,6 +141,26 @@ def test_the_project_connects_through_the_safe_resolver():
         reactor.installResolver(previous)
 
 
+@pytest.mark.parametrize(("allow_private", "allowed", "refused"), [
+    (False, ["127.0.0.1", "www.vividresourcing.com"], ["other.example"]),
+    (True, ["127.0.0.1", "www.vividresourcing.com", "other.example"], []),
+])
+def test_each_crawler_tells_the_resolver_its_hosts_while_it_runs(allow_private, allowed, refused):
+    from jobcrawler.middlewares import SafeUrlMiddleware
+    from jobcrawler.spiders.vivid import VividResourcingSpider
+
+    crawler = get_crawler(VividResourcingSpider, {"JOBCRAWLER_ALLOW_PRIVATE_HOSTS": allow_private})
+    crawler.spider = VividResourcingSpider.from_crawler(
+        crawler, site="t", base_url="https://www.vividresourcing.com", start_url="http://127.0.0.1:8080/")
+    mw = SafeUrlMiddleware.from_crawler(crawler)
+    mw.spider_opened()
+    try:
+        assert [h for h in allowed + refused if dns.is_allowed(h)] == allowed
+    finally:
+        mw.spider_closed()
+    assert not any(dns.is_allowed(h) for h in allowed)
+
+
 class LinkSpider(Spider):
     """Fetches its site's ``/jobs/`` page and every link on it; failed pages are counted."""
 
@@ -207,6 +227,7 @@ def test_a_name_rebound_to_loopback_after_the_check_is_not_connected_to(monkeypa
     assert stats["jobcrawler/download_errors/CannotResolveHostError"] == 1
     assert "retry/count" not in stats  # refused, not retried
     assert stats["item_scraped_count"] == 1
+    assert not dns.is_allowed(site)  # taken back when the spider closed
 
 
 def test_a_link_to_a_name_on_loopback_is_refused_before_any_connection(monkeypatch):
