@@ -17,6 +17,7 @@ from urllib.parse import quote, urlparse
 
 import scrapy
 
+from jobcrawler.extract.item import EMPTY
 from jobcrawler.items import JobPosting
 from jobcrawler.signals import AD_META, page_failed
 from jobcrawler.sites import Registry, SiteConfigError, read_registry, sites_path
@@ -162,7 +163,7 @@ class JobSpider(scrapy.Spider):
             crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         for key, value in fields.items():
-            if value not in (None, "", []):
+            if value not in EMPTY:
                 setattr(item, key, value)
         return item
 
